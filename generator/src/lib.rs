@@ -63,6 +63,7 @@ pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod inspect;
+pub mod permissions;
 pub mod readme;
 mod runtime_items;
 pub mod settings;
@@ -87,6 +88,8 @@ pub struct Generator {
     all: bool,
     overrides: Option<PathBuf>,
     docs: Option<PathBuf>,
+    /// [`Generator::permissions`].
+    permissions: Option<PathBuf>,
     readme_intros: Vec<(CrateKind, PathBuf)>,
     /// `None`: chosen by the metadata (see [`Generator::crate_name`]).
     crate_name: Option<String>,
@@ -361,6 +364,7 @@ impl Generator {
             all: false,
             overrides: None,
             docs: None,
+            permissions: None,
             readme_intros: Vec::new(),
             crate_name: None,
             version: env!("CARGO_PKG_VERSION").into(),
@@ -433,6 +437,15 @@ impl Generator {
     /// overrides: its descriptions, statuses and permissions end up in the generated docs.
     pub fn docs(mut self, path: impl Into<PathBuf>) -> Self {
         self.docs = Some(path.into());
+        self
+    }
+
+    /// A permissions table (see [`permissions`](mod@permissions)): each request method's
+    /// docs name the permissions that grant its HTTP method and URL template, narrowest
+    /// first, or say that the table lists none. Requests whose docs overlay names
+    /// permissions keep the overlay's.
+    pub fn permissions(mut self, path: impl Into<PathBuf>) -> Self {
+        self.permissions = Some(path.into());
         self
     }
 
@@ -543,6 +556,7 @@ impl Generator {
         }
         read.extend(added.iter().filter_map(|d| d.path.clone()));
         read.extend(self.docs.iter().cloned());
+        read.extend(self.permissions.iter().cloned());
         // A reference found nowhere may appear later in a reference folder or beside the
         // document that names it; so may one that would be found earlier in the search.
         read.extend(self.reference_dirs.iter().cloned());
@@ -873,6 +887,10 @@ impl Generator {
         stage: &'static str,
         emit: impl FnOnce(&plan::Plan<'_>, &emit::CrateInfo, Option<&ClientInfo>) -> Result<T>,
     ) -> Result<(T, Report)> {
+        let permissions = match &self.permissions {
+            Some(path) => Some(permissions::Table::read(path)?),
+            None => None,
+        };
         let Selected {
             model,
             selection,
@@ -886,6 +904,7 @@ impl Generator {
             if self.area_features {
                 plan.plan_features();
             }
+            plan.permissions = permissions;
             plan
         });
         let (info, client) = self.crates_with_readme(&plan)?;

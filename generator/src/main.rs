@@ -146,6 +146,11 @@ struct Selecting {
     /// carried them. `inspect` reports what is documented.
     #[arg(long, value_name = "FILE")]
     docs: Option<PathBuf>,
+    /// Permissions table (tab-separated: method, path, scheme, permission; one fact a
+    /// line): each request method's docs name the permissions that grant it, narrowest
+    /// first (used when generating a client).
+    #[arg(long, value_name = "FILE")]
+    permissions: Option<PathBuf>,
     /// Do not apply the generator's built-in fixes of Microsoft Graph's metadata (applied by
     /// default when the input declares `microsoft.graph`; `-v` lists them).
     #[arg(long)]
@@ -312,6 +317,9 @@ fn generator(input: &Path, s: &Selecting) -> Generator {
     }
     if let Some(d) = &s.docs {
         g = g.docs(d);
+    }
+    if let Some(p) = &s.permissions {
+        g = g.permissions(p);
     }
     for dir in &s.reference_dirs {
         g = g.reference_dir(dir);

@@ -83,6 +83,10 @@ fn service(dir: &Path) -> PathBuf {
         &dir.join("docs.toml"),
         "[\"Main.Ns.order\"]\ndescription = \"An order.\"\n",
     );
+    write(
+        &dir.join("permissions.tsv"),
+        "GET\t/orders\tDelegated\tOrders.Read\n",
+    );
     input
 }
 
@@ -92,6 +96,7 @@ fn run(dir: &Path, input: &Path, out_dir: &Path) -> BuildScript {
         .reference_dir(dir.join("refs"))
         .overrides(dir.join("fix/overrides.toml"))
         .docs(dir.join("docs.toml"))
+        .permissions(dir.join("permissions.tsv"))
         .build_script_in(out_dir, "service.rs")
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -125,6 +130,7 @@ fn every_file_read_and_every_folder_a_reference_could_appear_in_is_watched() {
             shown("fix/overrides.toml"),
             shown("fix/extra.xml"),
             shown("docs.toml"),
+            shown("permissions.tsv"),
             // The reference folder, and the folder of the document whose reference was
             // found nowhere.
             shown("refs"),

@@ -28,6 +28,8 @@ pub struct Job {
     pub overrides: Option<PathBuf>,
     /// Documentation overlay (the project's own descriptions, statuses and permissions).
     pub docs: Option<PathBuf>,
+    /// Permissions table ([`Generator::permissions`]): the whole-Graph SDKs.
+    pub permissions: Option<PathBuf>,
     /// README texts for users ([`Generator::readme_intro`]): what the crates are for, with
     /// examples; empty for the generic text.
     pub readme: Vec<(CrateKind, PathBuf)>,
@@ -39,6 +41,10 @@ pub struct Job {
 
 /// The project's documentation of the synchronization surface, for both sync crates.
 pub const SYNC_DOCS: &str = "specs/docs/synchronization.toml";
+
+/// Which permission grants which Graph request, transcribed from Microsoft's public
+/// permission tables (facts only; the header says which families), for both SDKs.
+pub const GRAPH_PERMISSIONS: &str = "specs/graph.permissions.tsv";
 
 /// The roots of the synchronization crates (one per line, `#` comments), shared with the
 /// generator's tests so the pinned subsets are checked with the same selection.
@@ -116,6 +122,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
+            permissions: None,
             readme: sync_readme(false),
             client: Some((
                 "graph-synchronization-client".into(),
@@ -134,6 +141,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             // The built-in Graph fixes (generator/overrides/graph.toml) apply by default.
             overrides: None,
             docs: Some(SYNC_DOCS.into()),
+            permissions: None,
             readme: sync_readme(true),
             client: Some((
                 "graph-synchronization-beta-client".into(),
@@ -152,6 +160,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             roots: Some(vec![Root::parse("identityProtection")]),
             overrides: None,
             docs: None,
+            permissions: None,
             readme: Vec::new(),
             client: Some((
                 "graph-identity-protection-client".into(),
@@ -215,6 +224,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             roots: None,
             overrides: None,
             docs: None,
+            permissions: None,
             readme: Vec::new(),
             client,
             area_features: false,
@@ -241,6 +251,7 @@ fn sdk_job(
         roots: Some(Vec::new()),
         overrides: None,
         docs: None,
+        permissions: Some(GRAPH_PERMISSIONS.into()),
         readme: vec![(CrateKind::Client, "specs/docs/sdk.client.md".into())],
         client: Some((
             name.to_string(),
@@ -280,6 +291,9 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
     }
     if let Some(d) = &job.docs {
         g = g.docs(root.join(d));
+    }
+    if let Some(p) = &job.permissions {
+        g = g.permissions(root.join(p));
     }
     for (kind, path) in &job.readme {
         g = g.readme_intro(*kind, root.join(path));

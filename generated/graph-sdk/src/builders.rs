@@ -676,12 +676,20 @@ impl MediaContentRequestBuilder {
     /// Downloads the content: its bytes and content type.
     ///
     /// HTTP: `GET ...`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
     /// Uploads the content with its content type.
     ///
     /// HTTP: `PUT ...`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
@@ -689,6 +697,10 @@ impl MediaContentRequestBuilder {
     /// Deletes the content.
     ///
     /// HTTP: `DELETE ...`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -705,12 +717,20 @@ impl ReferenceCollectionRequestBuilder {
     /// Lists one page of the linked entities' URLs.
     ///
     /// HTTP: `GET .../$ref`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn list(&self) -> Request<runtime::Page<runtime::EntityReference>> {
         Request::page(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
     /// Links an existing entity (its `@odata.id` in the body); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
     ///
     /// HTTP: `POST .../$ref`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn add(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -718,6 +738,10 @@ impl ReferenceCollectionRequestBuilder {
     /// Unlinks the entity with key `id`; the entity itself stays.
     ///
     /// HTTP: `DELETE .../{id}/$ref`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn remove(&self, id: impl AsRef<str>) -> Request<()> {
         Request::empty(
             &self.client,
@@ -738,12 +762,20 @@ impl ReferenceRequestBuilder {
     /// Reads the linked entity's URL.
     ///
     /// HTTP: `GET .../$ref`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn get(&self) -> Request<runtime::EntityReference> {
         Request::json(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
     /// Links an existing entity in place of the current one (its `@odata.id` in the body); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
     ///
     /// HTTP: `PUT .../$ref`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn set(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -751,6 +783,10 @@ impl ReferenceRequestBuilder {
     /// Removes the link; the entity itself stays.
     ///
     /// HTTP: `DELETE .../$ref`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: those of the URL that opened this builder (see the method that opened it).
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
     }

@@ -94,12 +94,16 @@ impl MediaContentRequestBuilder {
     /// Downloads the content: its bytes and content type.
     ///
     /// HTTP: `GET ...`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
     /// Uploads the content with its content type.
     ///
     /// HTTP: `PUT ...`
+    ///
+    /// Success: `204 No Content`.
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
@@ -107,6 +111,8 @@ impl MediaContentRequestBuilder {
     /// Deletes the content.
     ///
     /// HTTP: `DELETE ...`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -264,6 +270,8 @@ impl AppRoleAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -274,6 +282,8 @@ impl AppRoleAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -564,6 +574,8 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applicationTemplates/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -575,6 +587,8 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applicationTemplates`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -619,6 +633,8 @@ impl ApplicationTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applicationTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -632,6 +648,8 @@ impl ApplicationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applicationTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -674,6 +692,8 @@ impl AuditLogRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -684,6 +704,8 @@ impl AuditLogRootRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -694,6 +716,8 @@ impl AuditLogRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -729,6 +753,8 @@ impl BulkUploadRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -739,6 +765,8 @@ impl BulkUploadRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -749,6 +777,8 @@ impl BulkUploadRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -800,6 +830,8 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -812,6 +844,8 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -823,6 +857,8 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -867,6 +903,8 @@ impl DirectoryDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -880,6 +918,8 @@ impl DirectoryDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -928,6 +968,8 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/provisioning/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -939,6 +981,8 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/provisioning`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -972,6 +1016,8 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -982,6 +1028,8 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -995,6 +1043,8 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1173,6 +1223,8 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1253,6 +1305,8 @@ impl SynchronizationJobRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1412,6 +1466,8 @@ impl SynchronizationRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -1425,6 +1481,8 @@ impl SynchronizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1643,6 +1701,8 @@ impl SynchronizationSecretsRequestBuilder {
     /// Reads the collection.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets`
+    ///
+    /// Success: `200 OK`.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -1680,6 +1740,8 @@ impl SynchronizationSecretsRequestBuilder {
     /// Counts the items (`$count`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets/$count`
+    ///
+    /// Success: `200 OK`.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -1720,6 +1782,8 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1731,6 +1795,8 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -1789,6 +1855,8 @@ impl SynchronizationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

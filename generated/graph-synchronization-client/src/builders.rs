@@ -94,12 +94,16 @@ impl MediaContentRequestBuilder {
     /// Downloads the content: its bytes and content type.
     ///
     /// HTTP: `GET ...`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
     /// Uploads the content with its content type.
     ///
     /// HTTP: `PUT ...`
+    ///
+    /// Success: `204 No Content`.
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
@@ -107,6 +111,8 @@ impl MediaContentRequestBuilder {
     /// Deletes the content.
     ///
     /// HTTP: `DELETE ...`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -270,6 +276,8 @@ impl AppRoleAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -280,6 +288,8 @@ impl AppRoleAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -566,6 +576,8 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applicationTemplates/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -577,6 +589,8 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applicationTemplates`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -621,6 +635,8 @@ impl ApplicationTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applicationTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -634,6 +650,8 @@ impl ApplicationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applicationTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -676,6 +694,8 @@ impl AuditLogRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -686,6 +706,8 @@ impl AuditLogRootRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -696,6 +718,8 @@ impl AuditLogRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -731,6 +755,8 @@ impl BulkUploadRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -741,6 +767,8 @@ impl BulkUploadRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -751,6 +779,8 @@ impl BulkUploadRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -802,6 +832,8 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -814,6 +846,8 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -825,6 +859,8 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -869,6 +905,8 @@ impl DirectoryDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -882,6 +920,8 @@ impl DirectoryDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -930,6 +970,8 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/provisioning/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -941,6 +983,8 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/provisioning`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -974,6 +1018,8 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -984,6 +1030,8 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -997,6 +1045,8 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1175,6 +1225,8 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1250,6 +1302,8 @@ impl SynchronizationJobRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1404,6 +1458,8 @@ impl SynchronizationRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -1417,6 +1473,8 @@ impl SynchronizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1612,6 +1670,8 @@ impl SynchronizationSecretsRequestBuilder {
     /// Reads the collection.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets`
+    ///
+    /// Success: `200 OK`.
     pub fn get(
         &self,
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
@@ -1643,6 +1703,8 @@ impl SynchronizationSecretsRequestBuilder {
     /// Counts the items (`$count`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.path.clone())
     }
@@ -1680,6 +1742,8 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1691,6 +1755,8 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -1749,6 +1815,8 @@ impl SynchronizationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -10,6 +10,7 @@ mod format;
 mod models;
 mod package;
 mod request;
+mod request_facts;
 
 pub(crate) use client::client_files;
 pub use client::client_crate;

@@ -396,6 +396,9 @@ impl Methods<'_, '_> {
                 }
             },
         };
+        // The success status and permissions follow the `HTTP:` lines (`request_facts.rs`).
+        let facts = self.request_facts(m, owner);
+        let http = quote!(#http #facts);
         let segment = m.action.segment().unwrap_or_default();
         let open_template = match &m.action {
             Action::Open(o) => o.template.as_str(),

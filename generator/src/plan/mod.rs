@@ -7,6 +7,7 @@ pub mod client;
 pub mod features;
 mod methods;
 pub mod naming;
+pub mod status;
 pub mod request;
 pub mod surface;
 mod types;
@@ -109,6 +110,8 @@ pub struct Plan<'m> {
     /// The per-area Cargo features, when the crates have them
     /// (`Generator::area_features`; set after planning, see [`features`]).
     pub features: Option<features::FeaturePlan>,
+    /// The permissions table the method docs consult (`Generator::permissions`).
+    pub permissions: Option<crate::permissions::Table>,
 }
 
 /// The names inside an `Any<Base>` enum: one variant and one `as_*` method per type. The
@@ -291,6 +294,7 @@ impl<'m> Plan<'m> {
             polymorphic,
             any,
             features: None,
+            permissions: None,
         }
     }
 

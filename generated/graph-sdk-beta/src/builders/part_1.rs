@@ -52,6 +52,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/members/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AadUserConversationMember>> {
@@ -60,6 +64,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/members/microsoft.graph.aadUserConversationMember/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -67,6 +75,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/members/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -83,6 +95,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /chats/{id}/members/microsoft.graph.aadUserConversationMember/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -144,12 +160,20 @@ impl AadUserConversationMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AadUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -159,6 +183,10 @@ impl AadUserConversationMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -186,6 +214,12 @@ impl AadUserConversationMemberRequestBuilder {
     /// The link (`$ref`) of `user` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -213,6 +247,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -221,6 +259,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -228,6 +270,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -244,6 +290,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.My`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments/My(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn my(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -256,6 +306,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.additionalAccess`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments/additionalAccess(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn additional_access(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -270,6 +324,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Optional parameters (`access_package_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments/additionalAccess(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `additional_access_2` because `additional_access` is taken here (by another method, or by a standard trait method of the builders).
     pub fn additional_access_2(
@@ -295,6 +353,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Optional parameters (`access_package_id`, `incompatible_access_package_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments/additionalAccess(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `additional_access_3` because `additional_access` is taken here (by another method, or by a standard trait method of the builders).
     pub fn additional_access_3(
@@ -324,6 +386,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentFilterByCurrentUserOptions,
@@ -368,6 +434,10 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignmentPolicy>> {
@@ -376,6 +446,10 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -383,6 +457,10 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -419,6 +497,10 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentPolicy> {
@@ -427,6 +509,10 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -436,6 +522,10 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -486,6 +576,12 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// The link (`$ref`) of `accessPackage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackage/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -497,6 +593,12 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// HTTP: `GET/POST /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/$ref`
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/{id}/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn custom_extension_handlers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -508,6 +610,12 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// HTTP: `GET/POST /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/$ref`
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/{id}/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn custom_extension_stage_settings_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -536,12 +644,20 @@ impl AccessPackageAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -551,6 +667,10 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -610,6 +730,10 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Bound action `microsoft.graph.reprocess`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignments/{id}/reprocess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
@@ -634,6 +758,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -644,6 +772,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -651,6 +783,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -670,6 +806,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.My`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentRequests/My(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn my(
         &self,
     ) -> Request<
@@ -684,6 +824,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentRequestFilterByCurrentUserOptions,
@@ -727,6 +871,10 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentRequest> {
@@ -735,6 +883,10 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -744,6 +896,10 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -777,6 +933,12 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// The link (`$ref`) of `accessPackage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackage/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -786,18 +948,30 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Bound action `microsoft.graph.Cancel`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentRequests/{id}/Cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("Cancel"))
     }
     /// Bound action `microsoft.graph.reprocess`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentRequests/{id}/reprocess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
     /// Bound action `microsoft.graph.resume`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentRequests/{id}/resume`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn resume(
         &self,
         parameters: &super::parameters::AccessPackageAssignmentRequestResumeParameters,
@@ -826,6 +1000,10 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentResourceRoles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -836,6 +1014,10 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentResourceRoles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -843,6 +1025,10 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentResourceRoles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentResourceRole,
@@ -862,6 +1048,10 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.My`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentResourceRoles/My(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn my(
         &self,
     ) -> Request<
@@ -891,6 +1081,10 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentResourceRoles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentResourceRole> {
@@ -899,6 +1093,10 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentResourceRoles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentResourceRole,
@@ -908,6 +1106,10 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentResourceRoles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -973,6 +1175,10 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageCatalog>> {
@@ -981,6 +1187,10 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -988,6 +1198,10 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageCatalogs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -1004,6 +1218,10 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Bound function `microsoft.graph.Search`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/Search(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn search(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageCatalog>> {
@@ -1033,12 +1251,20 @@ impl AccessPackageCatalogRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageCatalog> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageCatalogs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -1048,6 +1274,10 @@ impl AccessPackageCatalogRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageCatalogs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1142,6 +1372,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackage>> {
@@ -1150,6 +1384,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1157,6 +1395,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackage,
@@ -1173,6 +1415,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.Search`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackages/Search(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn search(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackage>> {
@@ -1185,6 +1431,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackages/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageFilterByCurrentUserOptions,
@@ -1228,18 +1478,30 @@ impl AccessPackageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AccessPackage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1311,6 +1573,12 @@ impl AccessPackageRequestBuilder {
     /// The link (`$ref`) of `accessPackageCatalog` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackages/{id}/accessPackageCatalog/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackages/{id}/accessPackageCatalog/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackages/{id}/accessPackageCatalog/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackages/{id}/accessPackageCatalog/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_catalog_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1322,6 +1590,12 @@ impl AccessPackageRequestBuilder {
     /// HTTP: `GET/POST /entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/{id}/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn access_packages_incompatible_with_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -1335,6 +1609,12 @@ impl AccessPackageRequestBuilder {
     /// HTTP: `GET/POST /entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn incompatible_access_packages_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1344,6 +1624,10 @@ impl AccessPackageRequestBuilder {
     /// Bound action `microsoft.graph.getApplicablePolicyRequirements`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackages/{id}/getApplicablePolicyRequirements`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_applicable_policy_requirements(
         &self,
     ) -> Request<
@@ -1360,6 +1644,10 @@ impl AccessPackageRequestBuilder {
     /// Bound action `microsoft.graph.moveToCatalog`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackages/{id}/moveToCatalog`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn move_to_catalog(&self, catalog_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1389,6 +1677,10 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResource>> {
@@ -1397,6 +1689,10 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1404,6 +1700,10 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageResources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResource,
@@ -1436,6 +1736,10 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceEnvironments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1446,6 +1750,10 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceEnvironments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1453,6 +1761,10 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageResourceEnvironments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1489,6 +1801,10 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceEnvironments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceEnvironment> {
@@ -1497,6 +1813,10 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageResourceEnvironments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1506,6 +1826,10 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageResourceEnvironments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1526,6 +1850,12 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// HTTP: `GET/POST /entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources/$ref`
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources/{id}/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1552,12 +1882,20 @@ impl AccessPackageResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResource,
@@ -1567,6 +1905,10 @@ impl AccessPackageResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1608,6 +1950,12 @@ impl AccessPackageResourceRequestBuilder {
     /// The link (`$ref`) of `accessPackageResourceEnvironment` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageResources/{id}/accessPackageResourceEnvironment/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageResources/{id}/accessPackageResourceEnvironment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageResources/{id}/accessPackageResourceEnvironment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageResources/{id}/accessPackageResourceEnvironment/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_resource_environment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1633,6 +1981,10 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRequest>> {
@@ -1641,6 +1993,10 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1648,6 +2004,10 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageResourceRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -1682,12 +2042,20 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageResourceRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -1697,6 +2065,10 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageResourceRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1721,6 +2093,12 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// The link (`$ref`) of `accessPackageResource` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageResourceRequests/{id}/accessPackageResource/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageResourceRequests/{id}/accessPackageResource/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageResourceRequests/{id}/accessPackageResource/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageResourceRequests/{id}/accessPackageResource/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1748,6 +2126,10 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceRoles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRole>> {
@@ -1756,6 +2138,10 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceRoles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1763,6 +2149,10 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceRoles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -1796,12 +2186,20 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceRole`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceRole`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -1811,6 +2209,10 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceRole`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1844,6 +2246,10 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceRoleScopes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1854,6 +2260,10 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceRoleScopes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1861,6 +2271,10 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageResourceRoleScopes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -1895,6 +2309,10 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageResourceRoleScopes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceRoleScope> {
@@ -1903,6 +2321,10 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageResourceRoleScopes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -1912,6 +2334,10 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageResourceRoleScopes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1958,6 +2384,10 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceScopes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceScope>> {
@@ -1966,6 +2396,10 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceScopes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1973,6 +2407,10 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceScopes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -2009,12 +2447,20 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceScope`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceScope`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -2024,6 +2470,10 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceScope`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2055,6 +2505,10 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/subjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageSubject>> {
@@ -2063,6 +2517,10 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/subjects/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2070,6 +2528,10 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/subjects`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -2103,12 +2565,20 @@ impl AccessPackageSubjectRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/subjects/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageSubject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/subjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -2118,6 +2588,10 @@ impl AccessPackageSubjectRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/subjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2133,6 +2607,12 @@ impl AccessPackageSubjectRequestBuilder {
     /// The link (`$ref`) of `connectedOrganization` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/subjects/{id}/connectedOrganization/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
     pub fn connected_organization_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2160,12 +2640,20 @@ impl AccessReviewCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /accessReviews`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AccessReview>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /accessReviews/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2173,6 +2661,10 @@ impl AccessReviewCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /accessReviews`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReview,
@@ -2207,6 +2699,10 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /accessReviewDecisions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewDecision>> {
@@ -2215,6 +2711,10 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /accessReviewDecisions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2222,6 +2722,10 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /accessReviewDecisions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewDecision,
@@ -2253,12 +2757,20 @@ impl AccessReviewDecisionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /accessReviewDecisions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewDecision> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /accessReviewDecisions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewDecision,
@@ -2268,6 +2780,10 @@ impl AccessReviewDecisionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /accessReviewDecisions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2290,6 +2806,10 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryDefinition>> {
@@ -2298,6 +2818,10 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2305,6 +2829,10 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/historyDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2339,6 +2867,10 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryDefinition> {
@@ -2347,6 +2879,10 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/historyDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2356,6 +2892,10 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/historyDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2388,6 +2928,10 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}/instances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryInstance>> {
@@ -2396,6 +2940,10 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}/instances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2403,6 +2951,10 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/historyDefinitions/{id}/instances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2437,12 +2989,20 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2452,12 +3012,20 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.generateDownloadUri`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}/generateDownloadUri`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn generate_download_uri(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
@@ -2510,6 +3078,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewInstance>> {
@@ -2518,6 +3090,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2525,6 +3101,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -2541,6 +3121,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceFilterByCurrentUserOptions,
@@ -2607,6 +3191,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/decisions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2617,6 +3205,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/decisions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2624,6 +3216,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/decisions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -2643,6 +3239,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/decisions/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceDecisionItemFilterByCurrentUserOptions,
@@ -2671,6 +3271,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.recordAllDecisions`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/decisions/recordAllDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_all_decisions(
         &self,
         parameters: &super::parameters::RecordAllDecisionsParameters,
@@ -2722,6 +3326,10 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/decisions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewInstanceDecisionItem> {
@@ -2730,6 +3338,10 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/decisions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -2739,6 +3351,10 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/decisions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2803,12 +3419,20 @@ impl AccessReviewInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/pendingAccessReviewInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -2818,6 +3442,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/pendingAccessReviewInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2864,6 +3492,12 @@ impl AccessReviewInstanceRequestBuilder {
     /// The link (`$ref`) of `definition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/pendingAccessReviewInstances/{id}/definition/$ref`
+    ///
+    /// Permissions for `GET /me/pendingAccessReviewInstances/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/pendingAccessReviewInstances/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/pendingAccessReviewInstances/{id}/definition/$ref`: no permission listed in the pinned permissions table.
     pub fn definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2873,6 +3507,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.acceptRecommendations`.
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/acceptRecommendations`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accept_recommendations(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2883,6 +3521,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.applyDecisions`.
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/applyDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2893,6 +3535,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.batchRecordDecisions`.
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/batchRecordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn batch_record_decisions(
         &self,
         parameters: &super::parameters::BatchRecordDecisionsParameters,
@@ -2907,6 +3553,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.resetDecisions`.
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/resetDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2917,6 +3567,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.sendReminder`.
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/sendReminder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2927,6 +3581,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -2950,12 +3608,20 @@ impl AccessReviewPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/accessReviewPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/accessReviewPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewPolicy,
@@ -2965,6 +3631,10 @@ impl AccessReviewPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/accessReviewPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2986,18 +3656,30 @@ impl AccessReviewRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /accessReviews/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /accessReviews/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AccessReview) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /accessReviews/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3044,6 +3726,10 @@ impl AccessReviewRequestBuilder {
     /// Bound action `microsoft.graph.applyDecisions`.
     ///
     /// HTTP: `POST /accessReviews/{id}/applyDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3054,6 +3740,10 @@ impl AccessReviewRequestBuilder {
     /// Bound action `microsoft.graph.resetDecisions`.
     ///
     /// HTTP: `POST /accessReviews/{id}/resetDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3064,6 +3754,10 @@ impl AccessReviewRequestBuilder {
     /// Bound action `microsoft.graph.sendReminder`.
     ///
     /// HTTP: `POST /accessReviews/{id}/sendReminder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3074,6 +3768,10 @@ impl AccessReviewRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /accessReviews/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3122,6 +3820,10 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /accessReviews/{id}/reviewers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewReviewer>> {
@@ -3130,6 +3832,10 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /accessReviews/{id}/reviewers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3137,6 +3843,10 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /accessReviews/{id}/reviewers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -3192,12 +3902,20 @@ impl AccessReviewReviewerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /accessReviews/{id}/reviewers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewReviewer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /accessReviews/{id}/reviewers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -3207,6 +3925,10 @@ impl AccessReviewReviewerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /accessReviews/{id}/reviewers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3229,6 +3951,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3239,6 +3965,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3246,6 +3976,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -3265,6 +3999,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewScheduleDefinitionFilterByCurrentUserOptions,
@@ -3310,6 +4048,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewScheduleDefinition> {
@@ -3318,6 +4060,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/definitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -3327,6 +4073,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/definitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3343,6 +4093,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3364,12 +4118,20 @@ impl AccessReviewSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewSet,
@@ -3379,6 +4141,10 @@ impl AccessReviewSetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3464,6 +4230,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances/{id}/stages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewStage>> {
@@ -3472,6 +4242,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances/{id}/stages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3479,6 +4253,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/stages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -3495,6 +4273,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances/{id}/stages/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewStageFilterByCurrentUserOptions,
@@ -3558,12 +4340,20 @@ impl AccessReviewStageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/pendingAccessReviewInstances/{id}/stages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewStage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/pendingAccessReviewInstances/{id}/stages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -3573,6 +4363,10 @@ impl AccessReviewStageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/pendingAccessReviewInstances/{id}/stages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3589,6 +4383,10 @@ impl AccessReviewStageRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /me/pendingAccessReviewInstances/{id}/stages/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3635,6 +4433,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ActivityBasedTimeoutPolicy>> {
@@ -3643,6 +4445,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3650,6 +4456,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -3669,6 +4479,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3681,6 +4495,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3695,6 +4513,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -3709,6 +4531,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3762,12 +4588,20 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ActivityBasedTimeoutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -3777,6 +4611,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3795,6 +4633,12 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3804,6 +4648,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3818,6 +4666,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3832,6 +4684,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3846,6 +4702,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3860,6 +4720,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -3885,12 +4749,20 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/adminConsentRequestPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AdminConsentRequestPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/adminConsentRequestPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminConsentRequestPolicy,
@@ -3900,6 +4772,10 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/adminConsentRequestPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3921,18 +4797,30 @@ impl AdminRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Admin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Admin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4017,6 +4905,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /administrativeUnits`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4025,6 +4917,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /administrativeUnits/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4032,6 +4928,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /administrativeUnits`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4048,6 +4948,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /administrativeUnits/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4060,6 +4964,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /administrativeUnits/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -4074,6 +4982,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /administrativeUnits/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4088,6 +5000,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /administrativeUnits/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4102,6 +5018,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /administrativeUnits/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4157,12 +5077,20 @@ impl AdministrativeUnitRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /administrativeUnits/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AdministrativeUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /administrativeUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4172,6 +5100,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /administrativeUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4222,6 +5154,12 @@ impl AdministrativeUnitRequestBuilder {
     /// HTTP: `GET/POST /administrativeUnits/{id}/members/$ref`
     ///
     /// HTTP: `DELETE /administrativeUnits/{id}/members/{id}/$ref`
+    ///
+    /// Permissions for `GET /administrativeUnits/{id}/members/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /administrativeUnits/{id}/members/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    ///
+    /// Permissions for `DELETE /administrativeUnits/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4231,6 +5169,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4245,6 +5187,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4259,6 +5205,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4273,6 +5223,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4287,6 +5241,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4339,6 +5297,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentityBlueprint>> {
@@ -4347,6 +5309,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4354,6 +5320,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -4370,6 +5340,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -4382,6 +5356,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -4396,6 +5374,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4410,6 +5392,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4424,6 +5410,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4502,6 +5492,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4512,6 +5506,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4519,6 +5517,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -4538,6 +5540,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4550,6 +5556,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -4564,6 +5574,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4578,6 +5592,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4592,6 +5610,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4657,6 +5679,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AgentIdentityBlueprintPrincipal> {
@@ -4665,6 +5691,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -4674,6 +5704,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5019,6 +6053,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5030,6 +6070,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5041,6 +6087,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5052,6 +6104,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -5065,6 +6123,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5076,6 +6140,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5087,6 +6157,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5098,6 +6174,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5109,6 +6191,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5120,6 +6208,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5131,6 +6225,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5142,6 +6242,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5151,6 +6257,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addTokenSigningCertificate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -5165,6 +6275,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5179,6 +6293,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5193,6 +6311,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.createPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createPasswordSingleSignOnCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::CreatePasswordSingleSignOnCredentialsParameters,
@@ -5207,6 +6329,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.deletePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/deletePasswordSingleSignOnCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete_password_single_sign_on_credentials(&self, id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5218,6 +6344,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5232,6 +6362,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5246,6 +6380,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getPasswordSingleSignOnCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_password_single_sign_on_credentials(
         &self,
         id: &str,
@@ -5260,6 +6398,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -5270,6 +6412,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.updatePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/updatePasswordSingleSignOnCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::UpdatePasswordSingleSignOnCredentialsParameters,
@@ -5325,12 +6471,20 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentityBlueprint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -5340,6 +6494,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5586,6 +6744,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5597,6 +6761,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5606,6 +6776,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// The link (`$ref`) of `connectorGroup` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup/$ref`: no permission listed in the pinned permissions table.
     pub fn connector_group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5615,6 +6791,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// The link (`$ref`) of `createdOnBehalfOf` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5626,6 +6808,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -5639,6 +6827,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5650,6 +6844,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5661,6 +6861,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5672,6 +6878,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5681,6 +6893,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// The content of the stream property `logo`.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -5690,6 +6908,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.addKey`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/addKey`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_key(
         &self,
         parameters: &super::parameters::AddKeyParameters,
@@ -5700,6 +6922,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.addPassword`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/addPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -5714,6 +6940,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5728,6 +6958,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5742,6 +6976,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5756,6 +6994,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5770,6 +7012,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.removeKey`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/removeKey`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_key(
         &self,
         parameters: &super::parameters::RemoveKeyParameters,
@@ -5780,6 +7026,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.removePassword`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/removePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5791,6 +7041,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -5843,6 +7097,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentity>> {
@@ -5851,6 +7109,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5858,6 +7120,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentity,
@@ -5874,6 +7140,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5886,6 +7156,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -5900,6 +7174,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5914,6 +7192,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -5928,6 +7210,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5990,18 +7276,30 @@ impl AgentIdentityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AgentIdentity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6347,6 +7645,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6358,6 +7662,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6369,6 +7679,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6380,6 +7696,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -6393,6 +7715,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6404,6 +7732,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6415,6 +7749,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6426,6 +7766,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6437,6 +7783,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6448,6 +7800,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6459,6 +7817,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6470,6 +7834,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6479,6 +7849,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/addTokenSigningCertificate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -6493,6 +7867,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6507,6 +7885,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6521,6 +7903,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.createPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createPasswordSingleSignOnCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::CreatePasswordSingleSignOnCredentialsParameters,
@@ -6535,6 +7921,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.deletePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/deletePasswordSingleSignOnCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete_password_single_sign_on_credentials(&self, id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6546,6 +7936,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6560,6 +7954,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6574,6 +7972,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.getPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getPasswordSingleSignOnCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_password_single_sign_on_credentials(
         &self,
         id: &str,
@@ -6588,6 +7990,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -6598,6 +8004,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.updatePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/updatePasswordSingleSignOnCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::UpdatePasswordSingleSignOnCredentialsParameters,
@@ -6628,6 +8038,10 @@ impl AgentRiskDetectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/agentRiskDetections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentRiskDetection>> {
@@ -6636,6 +8050,10 @@ impl AgentRiskDetectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/agentRiskDetections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6643,6 +8061,10 @@ impl AgentRiskDetectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/agentRiskDetections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentRiskDetection,
@@ -6674,12 +8096,20 @@ impl AgentRiskDetectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/agentRiskDetections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgentRiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/agentRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentRiskDetection,
@@ -6689,6 +8119,10 @@ impl AgentRiskDetectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/agentRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6733,12 +8167,20 @@ impl AgentUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AgentUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6746,6 +8188,10 @@ impl AgentUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentUser,
@@ -6762,6 +8208,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6775,6 +8225,10 @@ impl AgentUserCollectionRequestBuilder {
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser/delta(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
@@ -6786,6 +8240,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6800,6 +8258,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -6814,6 +8276,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6882,18 +8348,30 @@ impl AgentUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AgentUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.agentUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AgentUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7393,6 +8871,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7404,6 +8888,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_role_assigned_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7415,6 +8905,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7426,6 +8922,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/directReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7437,6 +8939,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7448,6 +8956,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn joined_teams_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7457,6 +8971,12 @@ impl AgentUserRequestBuilder {
     /// The link (`$ref`) of `manager` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7468,6 +8988,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7479,6 +9005,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7490,6 +9022,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7501,6 +9039,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7512,6 +9056,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7523,6 +9073,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7534,6 +9090,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7543,6 +9105,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/assignLicense`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -7557,6 +9123,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.changePassword`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/changePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -7571,6 +9141,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7585,6 +9159,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -7599,6 +9177,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.convertExternalToInternalMemberUser`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/convertExternalToInternalMemberUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn convert_external_to_internal_member_user(
         &self,
         parameters: &super::parameters::ConvertExternalToInternalMemberUserParameters,
@@ -7613,6 +9195,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.findRoomLists`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/findRoomLists(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_room_lists(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -7625,6 +9211,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/findRooms(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_rooms(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -7637,6 +9227,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/findRooms(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `find_rooms_2` because `find_rooms` is taken here (by another method, or by a standard trait method of the builders).
     pub fn find_rooms_2(
@@ -7655,6 +9249,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.getMailTips`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMailTips`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -7669,6 +9267,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -7683,6 +9285,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7697,6 +9303,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.invalidateAllRefreshTokens`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/invalidateAllRefreshTokens`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn invalidate_all_refresh_tokens(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -7709,6 +9319,10 @@ impl AgentUserRequestBuilder {
     /// Optional parameters (`end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/reminderView(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -7732,6 +9346,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/reprocessLicenseAssignment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -7744,6 +9362,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -7754,6 +9376,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7764,6 +9390,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.revokeSignInSessions`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/revokeSignInSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -7774,6 +9404,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.sendMail`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/sendMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -7784,6 +9418,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.translateExchangeIds`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/translateExchangeIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -7828,6 +9466,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreementAcceptances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementAcceptance>> {
@@ -7836,6 +9478,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreementAcceptances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7843,6 +9489,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreementAcceptances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -7886,12 +9536,20 @@ impl AgreementAcceptanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreementAcceptances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementAcceptance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreementAcceptances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -7901,6 +9559,10 @@ impl AgreementAcceptanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreementAcceptances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7925,12 +9587,20 @@ impl AgreementCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreements`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Agreement>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreements/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7938,6 +9608,10 @@ impl AgreementCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreements`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Agreement,
@@ -7972,6 +9646,10 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreements/{id}/files`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileLocalization>> {
@@ -7980,6 +9658,10 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreements/{id}/files/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7987,6 +9669,10 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreements/{id}/files`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -8018,12 +9704,20 @@ impl AgreementFileLocalizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileLocalization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}/files/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -8033,6 +9727,10 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}/files/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8064,18 +9762,30 @@ impl AgreementFileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}/file`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}/file`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AgreementFile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}/file`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8108,6 +9818,10 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}/versions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileVersion>> {
@@ -8116,6 +9830,10 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}/versions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8123,6 +9841,10 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreements/{id}/files/{id}/versions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -8154,12 +9876,20 @@ impl AgreementFileVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}/versions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}/files/{id}/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -8169,6 +9899,10 @@ impl AgreementFileVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}/files/{id}/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8190,18 +9924,30 @@ impl AgreementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Agreement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Agreement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8253,12 +9999,20 @@ impl AlertCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/alerts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Alert>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/alerts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8266,6 +10020,10 @@ impl AlertCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/alerts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Alert,
@@ -8297,18 +10055,30 @@ impl AlertRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/alerts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Alert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/alerts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Alert) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/alerts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8331,6 +10101,10 @@ impl AllowedDataLocationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /allowedDataLocations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AllowedDataLocation>> {
@@ -8339,6 +10113,10 @@ impl AllowedDataLocationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /allowedDataLocations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8346,6 +10124,10 @@ impl AllowedDataLocationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /allowedDataLocations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AllowedDataLocation,
@@ -8377,12 +10159,20 @@ impl AllowedDataLocationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /allowedDataLocations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AllowedDataLocation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /allowedDataLocations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AllowedDataLocation,
@@ -8392,6 +10182,10 @@ impl AllowedDataLocationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /allowedDataLocations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8414,12 +10208,20 @@ impl AllowedValueCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/customSecurityAttributeDefinitions/{id}/allowedValues`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AllowedValue>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/customSecurityAttributeDefinitions/{id}/allowedValues/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8427,6 +10229,10 @@ impl AllowedValueCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/customSecurityAttributeDefinitions/{id}/allowedValues`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AllowedValue,
@@ -8458,18 +10264,30 @@ impl AllowedValueRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/customSecurityAttributeDefinitions/{id}/allowedValues/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AllowedValue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/customSecurityAttributeDefinitions/{id}/allowedValues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AllowedValue) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/customSecurityAttributeDefinitions/{id}/allowedValues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8491,18 +10309,30 @@ impl AppCatalogsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /appCatalogs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AppCatalogs> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /appCatalogs`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AppCatalogs) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /appCatalogs`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8534,12 +10364,20 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/appConsent`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AppConsentApprovalRoute> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/appConsent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppConsentApprovalRoute,
@@ -8549,6 +10387,10 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/appConsent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8605,6 +10447,10 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/appConsentRequestsForApproval`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppConsentRequest>> {
@@ -8613,6 +10459,10 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/appConsentRequestsForApproval/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8620,6 +10470,10 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/appConsentRequestsForApproval`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppConsentRequest,
@@ -8636,6 +10490,10 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /me/appConsentRequestsForApproval/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ConsentRequestFilterByCurrentUserOptions,

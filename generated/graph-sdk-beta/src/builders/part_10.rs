@@ -44,12 +44,20 @@ impl TodoTaskCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/todo/lists/{id}/tasks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/todo/lists/{id}/tasks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -57,6 +65,10 @@ impl TodoTaskCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/todo/lists/{id}/tasks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTask,
@@ -73,6 +85,10 @@ impl TodoTaskCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/todo/lists/{id}/tasks/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(
             &self.client,
@@ -121,12 +137,20 @@ impl TodoTaskListCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/todo/lists`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/todo/lists/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -134,6 +158,10 @@ impl TodoTaskListCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/todo/lists`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTaskList,
@@ -150,6 +178,10 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/todo/lists/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
@@ -199,18 +231,30 @@ impl TodoTaskListRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/todo/lists/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTaskList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/todo/lists/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::TodoTaskList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/todo/lists/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -274,18 +318,30 @@ impl TodoTaskRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/todo/lists/{id}/tasks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/todo/lists/{id}/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::TodoTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/todo/lists/{id}/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -382,6 +438,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenIssuancePolicy>> {
@@ -390,6 +450,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -397,6 +461,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -413,6 +481,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -425,6 +497,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -439,6 +515,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -453,6 +533,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -506,12 +590,20 @@ impl TokenIssuancePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TokenIssuancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -521,6 +613,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -539,6 +635,12 @@ impl TokenIssuancePolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -548,6 +650,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -562,6 +668,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -576,6 +686,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -590,6 +704,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -604,6 +722,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -654,6 +776,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenLifetimePolicy>> {
@@ -662,6 +788,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -669,6 +799,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -685,6 +819,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -697,6 +835,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -711,6 +853,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -725,6 +871,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -778,12 +928,20 @@ impl TokenLifetimePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TokenLifetimePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -793,6 +951,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -811,6 +973,12 @@ impl TokenLifetimePolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -820,6 +988,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -834,6 +1006,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -848,6 +1024,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -862,6 +1042,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -876,6 +1060,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -924,6 +1112,10 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -934,6 +1126,10 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -941,6 +1137,10 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TrustedCertificateAuthorityAsEntityBase,
@@ -960,6 +1160,10 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -972,6 +1176,10 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -986,6 +1194,10 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -1000,6 +1212,10 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1053,6 +1269,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TrustedCertificateAuthorityAsEntityBase> {
@@ -1061,6 +1281,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TrustedCertificateAuthorityAsEntityBase,
@@ -1070,6 +1294,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1088,6 +1316,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1102,6 +1334,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1116,6 +1352,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1130,6 +1370,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1144,6 +1388,10 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1169,12 +1417,20 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/exchange`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/exchange`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacApplication,
@@ -1184,6 +1440,10 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/exchange`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1260,6 +1520,10 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceAction>> {
@@ -1268,6 +1532,10 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1275,6 +1543,10 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -1306,12 +1578,20 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -1321,6 +1601,10 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1348,6 +1632,12 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// The link (`$ref`) of `authenticationContext` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext/$ref`: no permission listed in the pinned permissions table.
     pub fn authentication_context_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1375,6 +1665,10 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceNamespace>> {
@@ -1383,6 +1677,10 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1390,6 +1688,10 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/resourceNamespaces`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -1424,12 +1726,20 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceNamespace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/resourceNamespaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -1439,6 +1749,10 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/resourceNamespaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1455,6 +1769,10 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Bound action `microsoft.graph.importResourceActions`.
     ///
     /// HTTP: `POST /roleManagement/directory/resourceNamespaces/{id}/importResourceActions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn import_resource_actions(
         &self,
         parameters: &super::parameters::ImportResourceActionsParameters,
@@ -1484,12 +1802,20 @@ impl UnifiedRbacResourceScopeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/resourceScope`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/resourceScope`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceScope,
@@ -1499,6 +1825,10 @@ impl UnifiedRbacResourceScopeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/resourceScope`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1523,6 +1853,10 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignment>> {
@@ -1531,6 +1865,10 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1538,6 +1876,10 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -1569,12 +1911,20 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -1584,6 +1934,10 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1650,6 +2004,12 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1659,6 +2019,12 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignments/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1668,6 +2034,12 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1693,6 +2065,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignmentSchedule>> {
@@ -1701,6 +2077,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1708,6 +2088,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentSchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -1727,6 +2111,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleFilterByCurrentUserOptions,
@@ -1769,6 +2157,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1779,6 +2171,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1786,6 +2182,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -1805,6 +2205,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -1848,6 +2252,10 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance> {
@@ -1856,6 +2264,10 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -1865,6 +2277,10 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1942,6 +2358,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1951,6 +2373,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1960,6 +2388,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1969,6 +2403,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1978,6 +2418,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2004,6 +2450,10 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentSchedule> {
@@ -2012,6 +2462,10 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -2021,6 +2475,10 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2096,6 +2554,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2105,6 +2569,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2114,6 +2584,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2123,6 +2599,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2132,6 +2614,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2157,6 +2645,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2167,6 +2659,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2174,6 +2670,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -2193,6 +2693,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -2238,6 +2742,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest> {
@@ -2246,6 +2754,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignmentScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -2255,6 +2767,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2348,6 +2864,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2357,6 +2879,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2366,6 +2894,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2375,6 +2909,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2384,6 +2924,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2393,6 +2939,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2402,12 +2954,20 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.recordDecisions`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleRequests/{id}/recordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -2422,6 +2982,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleRequests/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -2446,6 +3010,10 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleDefinition>> {
@@ -2454,6 +3022,10 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2461,6 +3033,10 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -2494,12 +3070,20 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -2509,6 +3093,10 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2543,6 +3131,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2553,6 +3145,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2560,6 +3156,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilitySchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -2579,6 +3179,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleFilterByCurrentUserOptions,
@@ -2623,6 +3227,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2633,6 +3241,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2640,6 +3252,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -2659,6 +3275,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -2704,6 +3324,10 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance> {
@@ -2712,6 +3336,10 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleEligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -2721,6 +3349,10 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2787,6 +3419,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2796,6 +3434,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2805,6 +3449,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2814,6 +3464,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2840,6 +3496,10 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilitySchedule> {
@@ -2848,6 +3508,10 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleEligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -2857,6 +3521,10 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2923,6 +3591,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2932,6 +3606,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2941,6 +3621,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2950,6 +3636,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2975,6 +3667,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2985,6 +3681,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2992,6 +3692,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -3011,6 +3715,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -3056,6 +3764,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest> {
@@ -3064,6 +3776,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleEligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -3073,6 +3789,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3157,6 +3877,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3166,6 +3892,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3175,6 +3907,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3184,6 +3922,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3193,6 +3937,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3202,12 +3952,20 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.recordDecisions`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleRequests/{id}/recordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -3222,6 +3980,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleRequests/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3244,6 +4006,10 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alerts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleManagementAlert>> {
@@ -3252,6 +4018,10 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alerts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3259,6 +4029,10 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/alerts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlert,
@@ -3278,6 +4052,10 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// Bound action `microsoft.graph.refresh`.
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/alerts/refresh`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh(
         &self,
         parameters: &super::parameters::RefreshParameters,
@@ -3308,6 +4086,10 @@ impl UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alertConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3320,6 +4102,10 @@ impl UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alertConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3327,6 +4113,10 @@ impl UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/alertConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertConfiguration,
@@ -3363,6 +4153,10 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alertConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementAlertConfiguration> {
@@ -3371,6 +4165,10 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/roleManagementAlerts/alertConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertConfiguration,
@@ -3380,6 +4178,10 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/roleManagementAlerts/alertConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3397,6 +4199,12 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// The link (`$ref`) of `alertDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/roleManagementAlerts/alertConfigurations/{id}/alertDefinition/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/roleManagementAlerts/alertConfigurations/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/roleManagementAlerts/alertConfigurations/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/roleManagementAlerts/alertConfigurations/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn alert_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3422,6 +4230,10 @@ impl UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alertDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3432,6 +4244,10 @@ impl UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alertDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3439,6 +4255,10 @@ impl UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/alertDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlertDefinition,
@@ -3475,6 +4295,10 @@ impl UnifiedRoleManagementAlertDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alertDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleManagementAlertDefinition> {
@@ -3483,6 +4307,10 @@ impl UnifiedRoleManagementAlertDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/roleManagementAlerts/alertDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlertDefinition,
@@ -3492,6 +4320,10 @@ impl UnifiedRoleManagementAlertDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/roleManagementAlerts/alertDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3514,6 +4346,10 @@ impl UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3524,6 +4360,10 @@ impl UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3531,6 +4371,10 @@ impl UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertIncident,
@@ -3565,6 +4409,10 @@ impl UnifiedRoleManagementAlertIncidentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementAlertIncident> {
@@ -3573,6 +4421,10 @@ impl UnifiedRoleManagementAlertIncidentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertIncident,
@@ -3582,12 +4434,20 @@ impl UnifiedRoleManagementAlertIncidentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.remediate`.
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents/{id}/remediate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remediate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("remediate"))
     }
@@ -3609,12 +4469,20 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts/alerts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleManagementAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/roleManagementAlerts/alerts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlert,
@@ -3624,6 +4492,10 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/roleManagementAlerts/alerts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3664,6 +4536,12 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// The link (`$ref`) of `alertConfiguration` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/roleManagementAlerts/alerts/{id}/alertConfiguration/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/roleManagementAlerts/alerts/{id}/alertConfiguration/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/roleManagementAlerts/alerts/{id}/alertConfiguration/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/roleManagementAlerts/alerts/{id}/alertConfiguration/$ref`: no permission listed in the pinned permissions table.
     pub fn alert_configuration_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3673,6 +4551,12 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// The link (`$ref`) of `alertDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/roleManagementAlerts/alerts/{id}/alertDefinition/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/roleManagementAlerts/alerts/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/roleManagementAlerts/alerts/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/roleManagementAlerts/alerts/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn alert_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3682,6 +4566,10 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Bound action `microsoft.graph.refresh`.
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/alerts/{id}/refresh`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -3704,6 +4592,10 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /policies/roleManagementPolicyAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -3714,6 +4606,10 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /policies/roleManagementPolicyAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3721,6 +4617,10 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /policies/roleManagementPolicyAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -3755,6 +4655,10 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/roleManagementPolicyAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicyAssignment> {
@@ -3763,6 +4667,10 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/roleManagementPolicyAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -3772,6 +4680,10 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/roleManagementPolicyAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3787,6 +4699,12 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// The link (`$ref`) of `policy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /policies/roleManagementPolicyAssignments/{id}/policy/$ref`
+    ///
+    /// Permissions for `GET /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
     pub fn policy_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3812,6 +4730,10 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleManagementPolicy>> {
@@ -3820,6 +4742,10 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3827,6 +4753,10 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /policies/roleManagementPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -3863,12 +4793,20 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/roleManagementPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -3878,6 +4816,10 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/roleManagementPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3924,6 +4866,10 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}/effectiveRules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -3934,6 +4880,10 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}/effectiveRules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3941,6 +4891,10 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /policies/roleManagementPolicies/{id}/effectiveRules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -3975,6 +4929,10 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}/effectiveRules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule> {
@@ -3983,6 +4941,10 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/roleManagementPolicies/{id}/effectiveRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -3992,6 +4954,10 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/roleManagementPolicies/{id}/effectiveRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4013,12 +4979,20 @@ impl UsageRightsIncludedRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /dataClassification/sensitivityLabels/{id}/rights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UsageRightsIncluded> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /dataClassification/sensitivityLabels/{id}/rights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UsageRightsIncluded,
@@ -4028,6 +5002,10 @@ impl UsageRightsIncludedRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /dataClassification/sensitivityLabels/{id}/rights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4072,6 +5050,10 @@ impl UserAccountInformationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/account`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserAccountInformation>> {
@@ -4080,6 +5062,10 @@ impl UserAccountInformationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/account/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4087,6 +5073,10 @@ impl UserAccountInformationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/account`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserAccountInformation,
@@ -4140,12 +5130,20 @@ impl UserAccountInformationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/account/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UserAccountInformation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/account/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserAccountInformation,
@@ -4155,6 +5153,10 @@ impl UserAccountInformationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/account/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4201,12 +5203,20 @@ impl UserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /users`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /users/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4214,6 +5224,10 @@ impl UserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /users`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUser,
@@ -4230,6 +5244,10 @@ impl UserCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /users/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4243,6 +5261,10 @@ impl UserCollectionRequestBuilder {
     ///
     /// HTTP: `GET /users/delta(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
@@ -4254,6 +5276,10 @@ impl UserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /users/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4268,6 +5294,10 @@ impl UserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /users/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4282,6 +5312,10 @@ impl UserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /users/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4349,6 +5383,10 @@ impl UserConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/mailFolders/{id}/userConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserConfiguration>> {
@@ -4357,6 +5395,10 @@ impl UserConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/mailFolders/{id}/userConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4364,6 +5406,10 @@ impl UserConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/mailFolders/{id}/userConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserConfiguration,
@@ -4417,12 +5463,20 @@ impl UserConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/mailFolders/{id}/userConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/mailFolders/{id}/userConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserConfiguration,
@@ -4432,6 +5486,10 @@ impl UserConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/mailFolders/{id}/userConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4476,6 +5534,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/appConsentRequestsForApproval/{id}/userConsentRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserConsentRequest>> {
@@ -4484,6 +5546,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/appConsentRequestsForApproval/{id}/userConsentRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4491,6 +5557,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/appConsentRequestsForApproval/{id}/userConsentRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -4507,6 +5577,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /me/appConsentRequestsForApproval/{id}/userConsentRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ConsentRequestFilterByCurrentUserOptions,
@@ -4572,12 +5646,20 @@ impl UserConsentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserConsentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -4587,6 +5669,10 @@ impl UserConsentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4602,6 +5688,10 @@ impl UserConsentRequestRequestBuilder {
     /// Bound action `microsoft.graph.recordDecisions`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest/recordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -4616,6 +5706,10 @@ impl UserConsentRequestRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -4638,6 +5732,10 @@ impl UserCredentialUsageDetailsCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/userCredentialUsageDetails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserCredentialUsageDetails>> {
@@ -4646,6 +5744,10 @@ impl UserCredentialUsageDetailsCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/userCredentialUsageDetails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4653,6 +5755,10 @@ impl UserCredentialUsageDetailsCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/userCredentialUsageDetails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserCredentialUsageDetails,
@@ -4687,12 +5793,20 @@ impl UserCredentialUsageDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/userCredentialUsageDetails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserCredentialUsageDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/userCredentialUsageDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserCredentialUsageDetails,
@@ -4702,6 +5816,10 @@ impl UserCredentialUsageDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/userCredentialUsageDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4724,6 +5842,10 @@ impl UserEventsSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userEventsSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserEventsSummary>> {
@@ -4732,6 +5854,10 @@ impl UserEventsSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/authenticationMethods/userEventsSummary/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4739,6 +5865,10 @@ impl UserEventsSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/authenticationMethods/userEventsSummary`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserEventsSummary,
@@ -4770,12 +5900,20 @@ impl UserEventsSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userEventsSummary/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserEventsSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/authenticationMethods/userEventsSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserEventsSummary,
@@ -4785,6 +5923,10 @@ impl UserEventsSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/authenticationMethods/userEventsSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4828,12 +5970,20 @@ impl UserInsightsSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings/itemInsights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::UserInsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings/itemInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserInsightsSettings,
@@ -4843,6 +5993,10 @@ impl UserInsightsSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings/itemInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4865,6 +6019,10 @@ impl UserMfaSignInSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userMfaSignInSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserMfaSignInSummary>> {
@@ -4873,6 +6031,10 @@ impl UserMfaSignInSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/authenticationMethods/userMfaSignInSummary/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4880,6 +6042,10 @@ impl UserMfaSignInSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/authenticationMethods/userMfaSignInSummary`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserMfaSignInSummary,
@@ -4911,12 +6077,20 @@ impl UserMfaSignInSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userMfaSignInSummary/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserMfaSignInSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/authenticationMethods/userMfaSignInSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserMfaSignInSummary,
@@ -4926,6 +6100,10 @@ impl UserMfaSignInSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/authenticationMethods/userMfaSignInSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4948,6 +6126,10 @@ impl UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userPasswordResetsAndChangesSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4958,6 +6140,10 @@ impl UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/authenticationMethods/userPasswordResetsAndChangesSummary/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4965,6 +6151,10 @@ impl UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/authenticationMethods/userPasswordResetsAndChangesSummary`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserPasswordResetsAndChangesSummary,
@@ -4999,6 +6189,10 @@ impl UserPasswordResetsAndChangesSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userPasswordResetsAndChangesSummary/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserPasswordResetsAndChangesSummary> {
@@ -5007,6 +6201,10 @@ impl UserPasswordResetsAndChangesSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/authenticationMethods/userPasswordResetsAndChangesSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserPasswordResetsAndChangesSummary,
@@ -5016,6 +6214,10 @@ impl UserPasswordResetsAndChangesSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/authenticationMethods/userPasswordResetsAndChangesSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5038,6 +6240,10 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userRegistrationDetails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserRegistrationDetails>> {
@@ -5046,6 +6252,10 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/authenticationMethods/userRegistrationDetails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5053,6 +6263,10 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/authenticationMethods/userRegistrationDetails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -5084,12 +6298,20 @@ impl UserRegistrationDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userRegistrationDetails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserRegistrationDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/authenticationMethods/userRegistrationDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -5099,6 +6321,10 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/authenticationMethods/userRegistrationDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5144,18 +6370,30 @@ impl UserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5655,6 +6893,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/agreementAcceptances/$ref`
     ///
     /// HTTP: `DELETE /me/agreementAcceptances/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5666,6 +6910,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/appRoleAssignedResources/$ref`
     ///
     /// HTTP: `DELETE /me/appRoleAssignedResources/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/appRoleAssignedResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/appRoleAssignedResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/appRoleAssignedResources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_role_assigned_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5677,6 +6927,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /me/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/createdObjects/$ref` (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5688,6 +6944,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/directReports/$ref`
     ///
     /// HTTP: `DELETE /me/directReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/directReports/$ref` (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5699,6 +6961,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/followedSites/$ref`
     ///
     /// HTTP: `DELETE /me/followedSites/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/followedSites/$ref` (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    ///
+    /// Permissions for `POST /me/followedSites/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5710,6 +6978,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/joinedTeams/$ref`
     ///
     /// HTTP: `DELETE /me/joinedTeams/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/joinedTeams/$ref` (narrowest first): DelegatedWork `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/joinedTeams/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/joinedTeams/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn joined_teams_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5719,6 +6993,12 @@ impl UserRequestBuilder {
     /// The link (`$ref`) of `manager` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/manager/$ref`
+    ///
+    /// Permissions for `GET /me/manager/$ref` (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
+    /// Permissions for `PUT /me/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/manager/$ref`: no permission listed in the pinned permissions table.
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5730,6 +7010,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/memberOf/$ref`
     ///
     /// HTTP: `DELETE /me/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/memberOf/$ref` (narrowest first): DelegatedWork `User.Read`, `GroupMember.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5741,6 +7027,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/ownedDevices/$ref`
     ///
     /// HTTP: `DELETE /me/ownedDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/ownedDevices/$ref` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `POST /me/ownedDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5752,6 +7044,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /me/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/ownedObjects/$ref` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `POST /me/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5763,6 +7061,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/registeredDevices/$ref`
     ///
     /// HTTP: `DELETE /me/registeredDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/registeredDevices/$ref` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `POST /me/registeredDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5774,6 +7078,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/sponsors/$ref`
     ///
     /// HTTP: `DELETE /me/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5785,6 +7095,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /me/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5796,6 +7112,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/transitiveReports/$ref`
     ///
     /// HTTP: `DELETE /me/transitiveReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/transitiveReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/transitiveReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/transitiveReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5805,6 +7127,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /me/assignLicense`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -5819,6 +7145,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.changePassword`.
     ///
     /// HTTP: `POST /me/changePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -5833,6 +7163,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /me/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5847,6 +7181,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /me/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5861,6 +7199,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.convertExternalToInternalMemberUser`.
     ///
     /// HTTP: `POST /me/convertExternalToInternalMemberUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn convert_external_to_internal_member_user(
         &self,
         parameters: &super::parameters::ConvertExternalToInternalMemberUserParameters,
@@ -5875,6 +7217,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.findRoomLists`.
     ///
     /// HTTP: `GET /me/findRoomLists(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`; Application `User.Read.All`.
     pub fn find_room_lists(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -5887,6 +7233,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /me/findRooms(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`; Application `User.Read.All`.
     pub fn find_rooms(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -5899,6 +7249,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /me/findRooms(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`; Application `User.Read.All`.
     ///
     /// Named `find_rooms_2` because `find_rooms` is taken here (by another method, or by a standard trait method of the builders).
     pub fn find_rooms_2(
@@ -5917,6 +7271,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.getMailTips`.
     ///
     /// HTTP: `POST /me/getMailTips`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Read.Shared`, `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -5931,6 +7289,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /me/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5945,6 +7307,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /me/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5959,6 +7325,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.invalidateAllRefreshTokens`.
     ///
     /// HTTP: `POST /me/invalidateAllRefreshTokens`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn invalidate_all_refresh_tokens(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -5971,6 +7341,10 @@ impl UserRequestBuilder {
     /// Optional parameters (`end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/reminderView(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -5994,6 +7368,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`.
     ///
     /// HTTP: `POST /me/reprocessLicenseAssignment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -6006,6 +7384,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /me/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -6016,6 +7398,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /me/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6026,6 +7412,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.revokeSignInSessions`.
     ///
     /// HTTP: `POST /me/revokeSignInSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -6036,6 +7426,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.sendMail`.
     ///
     /// HTTP: `POST /me/sendMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -6046,6 +7440,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.translateExchangeIds`.
     ///
     /// HTTP: `POST /me/translateExchangeIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -6108,6 +7506,10 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/teamwork/installedApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserScopeTeamsAppInstallation>> {
@@ -6116,6 +7518,10 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/teamwork/installedApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6123,6 +7529,10 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/teamwork/installedApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -6189,6 +7599,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/teamwork/installedApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserScopeTeamsAppInstallation> {
@@ -6197,6 +7611,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/teamwork/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -6206,6 +7624,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/teamwork/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6254,6 +7676,12 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `chat` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/teamwork/installedApps/{id}/chat/$ref`
+    ///
+    /// Permissions for `GET /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
     pub fn chat_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6263,6 +7691,12 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsApp` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/teamwork/installedApps/{id}/teamsApp/$ref`
+    ///
+    /// Permissions for `GET /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6272,6 +7706,12 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsAppDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`
+    ///
+    /// Permissions for `GET /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6281,6 +7721,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Bound action `microsoft.graph.upgrade`.
     ///
     /// HTTP: `POST /me/teamwork/installedApps/{id}/upgrade`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -6330,18 +7774,30 @@ impl UserSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UserSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::UserSettings) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6407,18 +7863,30 @@ impl UserTeamworkRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/teamwork`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserTeamwork> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/teamwork`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::UserTeamwork) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/teamwork`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6447,6 +7915,10 @@ impl UserTeamworkRequestBuilder {
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /me/teamwork/sendActivityNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::UserTeamworkSendActivityNotificationParameters,
@@ -6502,12 +7974,20 @@ impl VerticalSectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/pageTemplates/{id}/canvasLayout/verticalSection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::VerticalSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/pageTemplates/{id}/canvasLayout/verticalSection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::VerticalSection,
@@ -6517,6 +7997,10 @@ impl VerticalSectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/pageTemplates/{id}/canvasLayout/verticalSection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6577,6 +8061,10 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.videoNewsLinkPage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VideoNewsLinkPage>> {
@@ -6585,6 +8073,10 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.videoNewsLinkPage/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6592,6 +8084,10 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.videoNewsLinkPage`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::VideoNewsLinkPage,
@@ -6651,12 +8147,20 @@ impl VideoNewsLinkPageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::VideoNewsLinkPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::VideoNewsLinkPage,
@@ -6666,6 +8170,10 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6714,6 +8222,12 @@ impl VideoNewsLinkPageRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6723,6 +8237,12 @@ impl VideoNewsLinkPageRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6732,6 +8252,10 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/publish`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -6766,6 +8290,10 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6776,6 +8304,10 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6783,6 +8315,10 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodConfiguration,
@@ -6831,6 +8367,10 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::VoiceAuthenticationMethodConfiguration> {
@@ -6839,6 +8379,10 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodConfiguration,
@@ -6848,6 +8392,10 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6894,6 +8442,10 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6904,6 +8456,10 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6911,6 +8467,10 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodTarget,
@@ -6957,6 +8517,10 @@ impl VoiceAuthenticationMethodTargetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::VoiceAuthenticationMethodTarget> {
@@ -6965,6 +8529,10 @@ impl VoiceAuthenticationMethodTargetRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodTarget,
@@ -6974,6 +8542,10 @@ impl VoiceAuthenticationMethodTargetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7018,12 +8590,20 @@ impl WebAccountCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/webAccounts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::WebAccount>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/webAccounts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7031,6 +8611,10 @@ impl WebAccountCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/webAccounts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WebAccount,
@@ -7084,18 +8668,30 @@ impl WebAccountRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/webAccounts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::WebAccount> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/webAccounts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::WebAccount) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/webAccounts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7146,12 +8742,20 @@ impl WebPartCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/pageTemplates/{id}/webParts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyWebPart>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/pageTemplates/{id}/webParts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7159,6 +8763,10 @@ impl WebPartCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/pageTemplates/{id}/webParts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyWebPart,
@@ -7216,24 +8824,40 @@ impl WebPartRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/pageTemplates/{id}/webParts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyWebPart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/pageTemplates/{id}/webParts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyWebPart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/pageTemplates/{id}/webParts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.getPositionOfWebPart`.
     ///
     /// HTTP: `POST /sites/{id}/pageTemplates/{id}/webParts/{id}/getPositionOfWebPart`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_position_of_web_part(
         &self,
     ) -> Request<models::microsoft_graph::WebPartPosition> {
@@ -7286,6 +8910,10 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/windowsHelloForBusinessMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7298,6 +8926,10 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/windowsHelloForBusinessMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7305,6 +8937,10 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/windowsHelloForBusinessMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod,
@@ -7363,6 +8999,10 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/windowsHelloForBusinessMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod> {
@@ -7371,6 +9011,10 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/windowsHelloForBusinessMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod,
@@ -7380,6 +9024,10 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/windowsHelloForBusinessMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7395,6 +9043,12 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// The link (`$ref`) of `device` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`
+    ///
+    /// Permissions for `GET /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7404,6 +9058,10 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/windowsHelloForBusinessMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7414,6 +9072,10 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/windowsHelloForBusinessMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7424,6 +9086,10 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/windowsHelloForBusinessMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -7476,12 +9142,20 @@ impl WorkPositionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/positions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::WorkPosition>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/positions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7489,6 +9163,10 @@ impl WorkPositionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/positions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkPosition,
@@ -7542,18 +9220,30 @@ impl WorkPositionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/positions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkPosition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/positions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::WorkPosition) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/positions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7613,12 +9303,20 @@ impl WorkbookApplicationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/application`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/application`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookApplication,
@@ -7628,12 +9326,20 @@ impl WorkbookApplicationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/application`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.calculate`.
     ///
     /// HTTP: `POST /drive/root/workbook/application/calculate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn calculate(&self, calculation_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("calculate"))
             .json_member_body("calculationType", Some(calculation_type))
@@ -7694,12 +9400,20 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAreaFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAreaFormat,
@@ -7709,6 +9423,10 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7786,12 +9504,20 @@ impl WorkbookChartAxesRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxes> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxes,
@@ -7801,6 +9527,10 @@ impl WorkbookChartAxesRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7887,12 +9617,20 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisFormat,
@@ -7902,6 +9640,10 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7981,12 +9723,20 @@ impl WorkbookChartAxisRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxis,
@@ -7996,6 +9746,10 @@ impl WorkbookChartAxisRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8091,12 +9845,20 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisTitleFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisTitleFormat,
@@ -8106,6 +9868,10 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8174,12 +9940,20 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisTitle> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisTitle,
@@ -8189,6 +9963,10 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8258,6 +10036,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChart>> {
@@ -8266,6 +10048,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8273,6 +10059,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChart,
@@ -8289,6 +10079,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookChartCollectionAddParameters,
@@ -8304,6 +10098,10 @@ impl WorkbookChartCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -8317,6 +10115,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Optional parameters (`name`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/item(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item(
         &self,
         name: Option<&str>,
@@ -8333,6 +10135,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -8399,12 +10205,20 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabelFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabelFormat,
@@ -8414,6 +10228,10 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8491,12 +10309,20 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabels> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabels,
@@ -8506,6 +10332,10 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

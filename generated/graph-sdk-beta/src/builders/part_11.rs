@@ -61,12 +61,20 @@ impl WorkbookChartFillRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/format/fill`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFill> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/format/fill`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFill,
@@ -76,18 +84,30 @@ impl WorkbookChartFillRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/format/fill`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/{id}/format/fill/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
     /// Bound action `microsoft.graph.setSolidColor`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/{id}/format/fill/setSolidColor`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_solid_color(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -154,12 +174,20 @@ impl WorkbookChartFontRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/format/font`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFont> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/format/font`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFont,
@@ -169,6 +197,10 @@ impl WorkbookChartFontRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/format/font`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -228,12 +260,20 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlinesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlinesFormat,
@@ -243,6 +283,10 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -313,12 +357,20 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlines> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlines,
@@ -328,6 +380,10 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -396,12 +452,20 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/legend/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegendFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/legend/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegendFormat,
@@ -411,6 +475,10 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/legend/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -488,12 +556,20 @@ impl WorkbookChartLegendRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/legend`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegend> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/legend`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegend,
@@ -503,6 +579,10 @@ impl WorkbookChartLegendRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/legend`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -573,12 +653,20 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format/line`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLineFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format/line`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLineFormat,
@@ -588,12 +676,20 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format/line`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format/line/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -654,6 +750,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartPoint>> {
@@ -662,6 +762,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -669,6 +773,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -686,6 +794,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -697,6 +809,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -763,12 +879,20 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPointFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPointFormat,
@@ -778,6 +902,10 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -846,12 +974,20 @@ impl WorkbookChartPointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -861,6 +997,10 @@ impl WorkbookChartPointRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -929,18 +1069,30 @@ impl WorkbookChartRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::WorkbookChart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1011,6 +1163,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn image(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -1021,6 +1177,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_2` because `image` is taken here (by another method, or by a standard trait method of the builders).
     pub fn image_2(&self, width: i32) -> Request<String> {
@@ -1033,6 +1193,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_3` because `image` is taken here (by another method, or by a standard trait method of the builders).
     pub fn image_3(&self, width: i32, height: i32) -> Request<String> {
@@ -1051,6 +1215,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_4` because `image` is taken here (by another method, or by a standard trait method of the builders).
     pub fn image_4(
@@ -1075,6 +1243,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound action `microsoft.graph.setData`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/{id}/setData`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_data(
         &self,
         parameters: &super::parameters::SetDataParameters,
@@ -1085,6 +1257,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound action `microsoft.graph.setPosition`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/{id}/setPosition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_position(
         &self,
         parameters: &super::parameters::SetPositionParameters,
@@ -1153,6 +1329,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartSeries>> {
@@ -1161,6 +1341,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1168,6 +1352,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/charts/{id}/series`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -1185,6 +1373,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -1196,6 +1388,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -1262,12 +1458,20 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeriesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeriesFormat,
@@ -1277,6 +1481,10 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1354,12 +1562,20 @@ impl WorkbookChartSeriesRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeries> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -1369,6 +1585,10 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1447,12 +1667,20 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/title/format`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitleFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/title/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitleFormat,
@@ -1462,6 +1690,10 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/title/format`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1539,12 +1771,20 @@ impl WorkbookChartTitleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/charts/{id}/title`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitle> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/charts/{id}/title`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitle,
@@ -1554,6 +1794,10 @@ impl WorkbookChartTitleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/charts/{id}/title`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1623,6 +1867,10 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/comments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookComment>> {
@@ -1631,6 +1879,10 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/comments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1638,6 +1890,10 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/comments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1708,6 +1964,10 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/comments/{id}/replies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookCommentReply>> {
@@ -1716,6 +1976,10 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/comments/{id}/replies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1723,6 +1987,10 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/comments/{id}/replies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1792,12 +2060,20 @@ impl WorkbookCommentReplyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/comments/{id}/replies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookCommentReply> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/comments/{id}/replies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1807,6 +2083,10 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/comments/{id}/replies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1866,12 +2146,20 @@ impl WorkbookCommentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/comments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookComment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/comments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1881,6 +2169,10 @@ impl WorkbookCommentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/comments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1950,24 +2242,40 @@ impl WorkbookFilterRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/{id}/filter`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFilter> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/tables/{id}/columns/{id}/filter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::WorkbookFilter) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/tables/{id}/columns/{id}/filter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.apply`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/apply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply(
         &self,
         criteria: &models::microsoft_graph::WorkbookFilterCriteria,
@@ -1978,6 +2286,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyBottomItemsFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyBottomItemsFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_bottom_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1989,6 +2301,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyBottomPercentFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyBottomPercentFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_bottom_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2000,6 +2316,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyCellColorFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyCellColorFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_cell_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2011,6 +2331,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyCustomFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyCustomFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_custom_filter(
         &self,
         parameters: &super::parameters::ApplyCustomFilterParameters,
@@ -2025,6 +2349,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyDynamicFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyDynamicFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_dynamic_filter(&self, criteria: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2036,6 +2364,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyFontColorFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyFontColorFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_font_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2047,6 +2379,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyIconFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyIconFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_icon_filter(
         &self,
         icon: &models::microsoft_graph::WorkbookIcon,
@@ -2061,6 +2397,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyTopItemsFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyTopItemsFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_top_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2072,6 +2412,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyTopPercentFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyTopPercentFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_top_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2083,6 +2427,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyValuesFilter`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/applyValuesFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_values_filter(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2097,6 +2445,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/{id}/filter/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -2156,12 +2508,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/functions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFunctions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/functions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookFunctions,
@@ -2171,12 +2531,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/functions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.abs`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/abs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn abs(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2187,6 +2555,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.accrInt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/accrInt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accr_int(
         &self,
         parameters: &super::parameters::AccrIntParameters,
@@ -2197,6 +2569,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.accrIntM`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/accrIntM`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accr_int_m(
         &self,
         parameters: &super::parameters::AccrIntMParameters,
@@ -2207,6 +2583,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acos`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/acos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acos(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2217,6 +2597,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acosh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/acosh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acosh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2227,6 +2611,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acot`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/acot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acot(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2237,6 +2625,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acoth`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/acoth`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acoth(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2247,6 +2639,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.amorDegrc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/amorDegrc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn amor_degrc(
         &self,
         parameters: &super::parameters::AmorDegrcParameters,
@@ -2257,6 +2653,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.amorLinc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/amorLinc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn amor_linc(
         &self,
         parameters: &super::parameters::AmorLincParameters,
@@ -2267,6 +2667,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.and`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/and`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn and(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2277,6 +2681,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.arabic`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/arabic`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn arabic(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2287,6 +2695,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.areas`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/areas`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn areas(
         &self,
         reference: &models::microsoft_graph::Json,
@@ -2297,6 +2709,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.asc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/asc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn asc(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2307,6 +2723,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.asin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/asin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn asin(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2317,6 +2737,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.asinh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/asinh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn asinh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2327,6 +2751,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.atan`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/atan`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn atan(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2337,6 +2765,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.atan2`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/atan2`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn atan2(
         &self,
         parameters: &super::parameters::Atan2Parameters,
@@ -2347,6 +2779,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.atanh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/atanh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn atanh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2357,6 +2793,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.aveDev`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/aveDev`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ave_dev(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2367,6 +2807,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.average`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/average`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2377,6 +2821,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.averageA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/averageA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2387,6 +2835,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.averageIf`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/averageIf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average_if(
         &self,
         parameters: &super::parameters::AverageIfParameters,
@@ -2397,6 +2849,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.averageIfs`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/averageIfs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average_ifs(
         &self,
         parameters: &super::parameters::AverageIfsParameters,
@@ -2407,6 +2863,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bahtText`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bahtText`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn baht_text(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2417,6 +2877,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.base`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/base`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn base(
         &self,
         parameters: &super::parameters::BaseParameters,
@@ -2427,6 +2891,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselI`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/besselI`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_i(
         &self,
         parameters: &super::parameters::BesselIParameters,
@@ -2437,6 +2905,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselJ`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/besselJ`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_j(
         &self,
         parameters: &super::parameters::BesselJParameters,
@@ -2447,6 +2919,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselK`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/besselK`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_k(
         &self,
         parameters: &super::parameters::BesselKParameters,
@@ -2457,6 +2933,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselY`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/besselY`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_y(
         &self,
         parameters: &super::parameters::BesselYParameters,
@@ -2467,6 +2947,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.beta_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/beta_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn beta_dist(
         &self,
         parameters: &super::parameters::BetaDistParameters,
@@ -2477,6 +2961,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.beta_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/beta_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn beta_inv(
         &self,
         parameters: &super::parameters::BetaInvParameters,
@@ -2487,6 +2975,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bin2Dec`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bin2Dec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bin2_dec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2497,6 +2989,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bin2Hex`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bin2Hex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bin2_hex(
         &self,
         parameters: &super::parameters::Bin2HexParameters,
@@ -2507,6 +3003,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bin2Oct`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bin2Oct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bin2_oct(
         &self,
         parameters: &super::parameters::Bin2OctParameters,
@@ -2517,6 +3017,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.binom_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/binom_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn binom_dist(
         &self,
         parameters: &super::parameters::BinomDistParameters,
@@ -2527,6 +3031,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.binom_Dist_Range`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/binom_Dist_Range`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn binom_dist_range(
         &self,
         parameters: &super::parameters::BinomDistRangeParameters,
@@ -2541,6 +3049,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.binom_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/binom_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn binom_inv(
         &self,
         parameters: &super::parameters::BinomInvParameters,
@@ -2551,6 +3063,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitand`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bitand`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitand(
         &self,
         parameters: &super::parameters::BitandParameters,
@@ -2561,6 +3077,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitlshift`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bitlshift`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitlshift(
         &self,
         parameters: &super::parameters::BitlshiftParameters,
@@ -2571,6 +3091,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitor`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bitor`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitor(
         &self,
         parameters: &super::parameters::BitorParameters,
@@ -2581,6 +3105,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitrshift`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bitrshift`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitrshift(
         &self,
         parameters: &super::parameters::BitrshiftParameters,
@@ -2591,6 +3119,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitxor`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/bitxor`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitxor(
         &self,
         parameters: &super::parameters::BitxorParameters,
@@ -2601,6 +3133,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ceiling_Math`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ceiling_Math`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ceiling_math(
         &self,
         parameters: &super::parameters::CeilingMathParameters,
@@ -2615,6 +3151,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ceiling_Precise`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ceiling_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ceiling_precise(
         &self,
         parameters: &super::parameters::CeilingPreciseParameters,
@@ -2629,6 +3169,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.char`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/char`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn char(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2639,6 +3183,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/chiSq_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_dist(
         &self,
         parameters: &super::parameters::ChiSqDistParameters,
@@ -2649,6 +3197,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Dist_RT`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/chiSq_Dist_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_dist_rt(
         &self,
         parameters: &super::parameters::ChiSqDistRtParameters,
@@ -2663,6 +3215,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/chiSq_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_inv(
         &self,
         parameters: &super::parameters::ChiSqInvParameters,
@@ -2673,6 +3229,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Inv_RT`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/chiSq_Inv_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_inv_rt(
         &self,
         parameters: &super::parameters::ChiSqInvRtParameters,
@@ -2687,6 +3247,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.choose`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/choose`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn choose(
         &self,
         parameters: &super::parameters::ChooseParameters,
@@ -2697,6 +3261,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.clean`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/clean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clean(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2707,6 +3275,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.code`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/code`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn code(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2717,6 +3289,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.columns`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/columns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn columns(
         &self,
         array: &models::microsoft_graph::Json,
@@ -2727,6 +3303,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.combin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/combin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn combin(
         &self,
         parameters: &super::parameters::CombinParameters,
@@ -2737,6 +3317,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.combina`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/combina`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn combina(
         &self,
         parameters: &super::parameters::CombinaParameters,
@@ -2747,6 +3331,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.complex`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/complex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn complex(
         &self,
         parameters: &super::parameters::ComplexParameters,
@@ -2757,6 +3345,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.concatenate`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/concatenate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn concatenate(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2771,6 +3363,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.confidence_Norm`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/confidence_Norm`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confidence_norm(
         &self,
         parameters: &super::parameters::ConfidenceNormParameters,
@@ -2785,6 +3381,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.confidence_T`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/confidence_T`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confidence_t(
         &self,
         parameters: &super::parameters::ConfidenceTParameters,
@@ -2799,6 +3399,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.convert`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/convert`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn convert(
         &self,
         parameters: &super::parameters::ConvertParameters,
@@ -2809,6 +3413,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cos`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/cos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cos(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2819,6 +3427,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cosh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/cosh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cosh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2829,6 +3441,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cot`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/cot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cot(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2839,6 +3455,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coth`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/coth`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coth(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2849,6 +3469,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.count`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2859,6 +3483,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/countA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2869,6 +3497,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countBlank`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/countBlank`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_blank(
         &self,
         range: &models::microsoft_graph::Json,
@@ -2879,6 +3511,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countIf`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/countIf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_if(
         &self,
         parameters: &super::parameters::CountIfParameters,
@@ -2889,6 +3525,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countIfs`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/countIfs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_ifs(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2899,6 +3539,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupDayBs`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/coupDayBs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_day_bs(
         &self,
         parameters: &super::parameters::CoupDayBsParameters,
@@ -2909,6 +3553,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupDays`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/coupDays`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_days(
         &self,
         parameters: &super::parameters::CoupDaysParameters,
@@ -2919,6 +3567,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupDaysNc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/coupDaysNc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_days_nc(
         &self,
         parameters: &super::parameters::CoupDaysNcParameters,
@@ -2929,6 +3581,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupNcd`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/coupNcd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_ncd(
         &self,
         parameters: &super::parameters::CoupNcdParameters,
@@ -2939,6 +3595,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupNum`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/coupNum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_num(
         &self,
         parameters: &super::parameters::CoupNumParameters,
@@ -2949,6 +3609,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupPcd`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/coupPcd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_pcd(
         &self,
         parameters: &super::parameters::CoupPcdParameters,
@@ -2959,6 +3623,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.csc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/csc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn csc(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2969,6 +3637,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.csch`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/csch`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn csch(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2979,6 +3651,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cumIPmt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/cumIPmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cum_i_pmt(
         &self,
         parameters: &super::parameters::CumIPmtParameters,
@@ -2989,6 +3665,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cumPrinc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/cumPrinc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cum_princ(
         &self,
         parameters: &super::parameters::CumPrincParameters,
@@ -2999,6 +3679,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.date`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/date`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn date(
         &self,
         parameters: &super::parameters::DateParameters,
@@ -3009,6 +3693,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.datevalue`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/datevalue`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn datevalue(
         &self,
         date_text: &models::microsoft_graph::Json,
@@ -3019,6 +3707,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.daverage`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/daverage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn daverage(
         &self,
         parameters: &super::parameters::DaverageParameters,
@@ -3029,6 +3721,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.day`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/day`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn day(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -3039,6 +3735,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.days`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/days`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn days(
         &self,
         parameters: &super::parameters::DaysParameters,
@@ -3049,6 +3749,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.days360`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/days360`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn days360(
         &self,
         parameters: &super::parameters::Days360Parameters,
@@ -3059,6 +3763,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.db`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/db`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn db(
         &self,
         parameters: &super::parameters::DbParameters,
@@ -3069,6 +3777,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dbcs`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dbcs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dbcs(
         &self,
         text: &models::microsoft_graph::Json,
@@ -3079,6 +3791,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dcount`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dcount`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dcount(
         &self,
         parameters: &super::parameters::DcountParameters,
@@ -3089,6 +3805,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dcountA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dcountA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dcount_a(
         &self,
         parameters: &super::parameters::DcountAParameters,
@@ -3099,6 +3819,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ddb`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ddb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ddb(
         &self,
         parameters: &super::parameters::DdbParameters,
@@ -3109,6 +3833,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dec2Bin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dec2Bin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dec2_bin(
         &self,
         parameters: &super::parameters::Dec2BinParameters,
@@ -3119,6 +3847,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dec2Hex`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dec2Hex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dec2_hex(
         &self,
         parameters: &super::parameters::Dec2HexParameters,
@@ -3129,6 +3861,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dec2Oct`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dec2Oct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dec2_oct(
         &self,
         parameters: &super::parameters::Dec2OctParameters,
@@ -3139,6 +3875,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.decimal`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/decimal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn decimal(
         &self,
         parameters: &super::parameters::DecimalParameters,
@@ -3149,6 +3889,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.degrees`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/degrees`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn degrees(
         &self,
         angle: &models::microsoft_graph::Json,
@@ -3159,6 +3903,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.delta`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/delta`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
         parameters: &super::parameters::DeltaParameters,
@@ -3169,6 +3917,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.devSq`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/devSq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dev_sq(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3179,6 +3931,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dget`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dget`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dget(
         &self,
         parameters: &super::parameters::DgetParameters,
@@ -3189,6 +3945,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.disc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/disc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disc(
         &self,
         parameters: &super::parameters::DiscParameters,
@@ -3199,6 +3959,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dmax`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dmax`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dmax(
         &self,
         parameters: &super::parameters::DmaxParameters,
@@ -3209,6 +3973,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dmin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dmin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dmin(
         &self,
         parameters: &super::parameters::DminParameters,
@@ -3219,6 +3987,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dollar`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dollar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dollar(
         &self,
         parameters: &super::parameters::DollarParameters,
@@ -3229,6 +4001,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dollarDe`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dollarDe`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dollar_de(
         &self,
         parameters: &super::parameters::DollarDeParameters,
@@ -3239,6 +4015,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dollarFr`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dollarFr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dollar_fr(
         &self,
         parameters: &super::parameters::DollarFrParameters,
@@ -3249,6 +4029,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dproduct`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dproduct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dproduct(
         &self,
         parameters: &super::parameters::DproductParameters,
@@ -3259,6 +4043,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dstDev`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dstDev`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dst_dev(
         &self,
         parameters: &super::parameters::DstDevParameters,
@@ -3269,6 +4057,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dstDevP`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dstDevP`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dst_dev_p(
         &self,
         parameters: &super::parameters::DstDevPParameters,
@@ -3279,6 +4071,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dsum`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dsum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dsum(
         &self,
         parameters: &super::parameters::DsumParameters,
@@ -3289,6 +4085,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.duration`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/duration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn duration(
         &self,
         parameters: &super::parameters::DurationParameters,
@@ -3299,6 +4099,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dvar`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dvar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dvar(
         &self,
         parameters: &super::parameters::DvarParameters,
@@ -3309,6 +4113,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dvarP`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/dvarP`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dvar_p(
         &self,
         parameters: &super::parameters::DvarPParameters,
@@ -3319,6 +4127,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ecma_Ceiling`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ecma_Ceiling`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ecma_ceiling(
         &self,
         parameters: &super::parameters::EcmaCeilingParameters,
@@ -3333,6 +4145,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.edate`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/edate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn edate(
         &self,
         parameters: &super::parameters::EdateParameters,
@@ -3343,6 +4159,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.effect`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/effect`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn effect(
         &self,
         parameters: &super::parameters::EffectParameters,
@@ -3353,6 +4173,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.eoMonth`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/eoMonth`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn eo_month(
         &self,
         parameters: &super::parameters::EoMonthParameters,
@@ -3363,6 +4187,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erf`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/erf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf(
         &self,
         parameters: &super::parameters::ErfParameters,
@@ -3373,6 +4201,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erfC`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/erfC`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf_c(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3383,6 +4215,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erfC_Precise`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/erfC_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf_c_precise(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3397,6 +4233,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erf_Precise`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/erf_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf_precise(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3411,6 +4251,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.error_Type`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/error_Type`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn error_type(
         &self,
         error_val: &models::microsoft_graph::Json,
@@ -3421,6 +4265,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.even`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/even`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn even(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3431,6 +4279,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.exact`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/exact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn exact(
         &self,
         parameters: &super::parameters::ExactParameters,
@@ -3441,6 +4293,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.exp`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/exp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn exp(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3451,6 +4307,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.expon_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/expon_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn expon_dist(
         &self,
         parameters: &super::parameters::ExponDistParameters,
@@ -3461,6 +4321,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/f_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_dist(
         &self,
         parameters: &super::parameters::FDistParameters,
@@ -3471,6 +4335,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Dist_RT`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/f_Dist_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_dist_rt(
         &self,
         parameters: &super::parameters::FDistRtParameters,
@@ -3481,6 +4349,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/f_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_inv(
         &self,
         parameters: &super::parameters::FInvParameters,
@@ -3491,6 +4363,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Inv_RT`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/f_Inv_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_inv_rt(
         &self,
         parameters: &super::parameters::FInvRtParameters,
@@ -3501,6 +4377,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fact`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/fact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fact(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3511,6 +4391,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.factDouble`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/factDouble`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fact_double(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3521,12 +4405,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.false`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/false`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#false(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("false"))
     }
     /// Bound action `microsoft.graph.find`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/find`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find(
         &self,
         parameters: &super::parameters::FindParameters,
@@ -3537,6 +4429,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.findB`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/findB`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_b(
         &self,
         parameters: &super::parameters::FindBParameters,
@@ -3547,6 +4443,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fisher`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/fisher`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fisher(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3557,6 +4457,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fisherInv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/fisherInv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fisher_inv(
         &self,
         y: &models::microsoft_graph::Json,
@@ -3567,6 +4471,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fixed`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/fixed`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fixed(
         &self,
         parameters: &super::parameters::FixedParameters,
@@ -3577,6 +4485,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.floor_Math`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/floor_Math`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn floor_math(
         &self,
         parameters: &super::parameters::FloorMathParameters,
@@ -3587,6 +4499,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.floor_Precise`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/floor_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn floor_precise(
         &self,
         parameters: &super::parameters::FloorPreciseParameters,
@@ -3601,6 +4517,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/fv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fv(
         &self,
         parameters: &super::parameters::FvParameters,
@@ -3611,6 +4531,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fvschedule`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/fvschedule`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fvschedule(
         &self,
         parameters: &super::parameters::FvscheduleParameters,
@@ -3621,6 +4545,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gamma`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/gamma`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3631,6 +4559,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gammaLn`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/gammaLn`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_ln(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3641,6 +4573,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gammaLn_Precise`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/gammaLn_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_ln_precise(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3655,6 +4591,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gamma_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/gamma_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_dist(
         &self,
         parameters: &super::parameters::GammaDistParameters,
@@ -3665,6 +4605,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gamma_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/gamma_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_inv(
         &self,
         parameters: &super::parameters::GammaInvParameters,
@@ -3675,6 +4619,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gauss`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/gauss`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gauss(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3685,6 +4633,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gcd`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/gcd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gcd(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3695,6 +4647,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.geStep`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/geStep`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ge_step(
         &self,
         parameters: &super::parameters::GeStepParameters,
@@ -3705,6 +4661,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.geoMean`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/geoMean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn geo_mean(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3715,6 +4675,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.harMean`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/harMean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn har_mean(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3725,6 +4689,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hex2Bin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/hex2Bin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hex2_bin(
         &self,
         parameters: &super::parameters::Hex2BinParameters,
@@ -3735,6 +4703,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hex2Dec`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/hex2Dec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hex2_dec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3745,6 +4717,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hex2Oct`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/hex2Oct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hex2_oct(
         &self,
         parameters: &super::parameters::Hex2OctParameters,
@@ -3755,6 +4731,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hlookup`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/hlookup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hlookup(
         &self,
         parameters: &super::parameters::HlookupParameters,
@@ -3765,6 +4745,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hour`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/hour`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hour(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -3775,6 +4759,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hypGeom_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/hypGeom_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hyp_geom_dist(
         &self,
         parameters: &super::parameters::HypGeomDistParameters,
@@ -3789,6 +4777,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hyperlink`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/hyperlink`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hyperlink(
         &self,
         parameters: &super::parameters::HyperlinkParameters,
@@ -3799,6 +4791,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.if`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/if`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#if(
         &self,
         parameters: &super::parameters::IfParameters,
@@ -3809,6 +4805,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imAbs`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imAbs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_abs(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3819,6 +4819,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imArgument`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imArgument`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_argument(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3829,6 +4833,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imConjugate`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imConjugate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_conjugate(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3843,6 +4851,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCos`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imCos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_cos(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3853,6 +4865,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCosh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imCosh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_cosh(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3863,6 +4879,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCot`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imCot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_cot(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3873,6 +4893,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCsc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imCsc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_csc(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3883,6 +4907,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCsch`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imCsch`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_csch(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3893,6 +4921,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imDiv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imDiv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_div(
         &self,
         parameters: &super::parameters::ImDivParameters,
@@ -3903,6 +4935,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imExp`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imExp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_exp(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3913,6 +4949,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imLn`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imLn`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_ln(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3923,6 +4963,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imLog10`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imLog10`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_log10(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3933,6 +4977,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imLog2`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imLog2`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_log2(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3943,6 +4991,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imPower`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imPower`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_power(
         &self,
         parameters: &super::parameters::ImPowerParameters,
@@ -3953,6 +5005,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imProduct`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imProduct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_product(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3963,6 +5019,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imReal`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imReal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_real(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3973,6 +5033,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSec`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imSec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sec(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3983,6 +5047,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSech`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imSech`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sech(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -3993,6 +5061,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imSin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sin(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4003,6 +5075,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSinh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imSinh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sinh(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4013,6 +5089,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSqrt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imSqrt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sqrt(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4023,6 +5103,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSub`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imSub`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sub(
         &self,
         parameters: &super::parameters::ImSubParameters,
@@ -4033,6 +5117,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSum`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imSum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sum(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4043,6 +5131,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imTan`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imTan`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_tan(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4053,6 +5145,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imaginary`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/imaginary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn imaginary(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4063,6 +5159,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.int`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/int`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn int(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4073,6 +5173,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.intRate`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/intRate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn int_rate(
         &self,
         parameters: &super::parameters::IntRateParameters,
@@ -4083,6 +5187,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ipmt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ipmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ipmt(
         &self,
         parameters: &super::parameters::IpmtParameters,
@@ -4093,6 +5201,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.irr`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/irr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn irr(
         &self,
         parameters: &super::parameters::IrrParameters,
@@ -4103,6 +5215,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isErr`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isErr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_err(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4113,6 +5229,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isError`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isError`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_error(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4123,6 +5243,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isEven`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isEven`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_even(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4133,6 +5257,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isFormula`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isFormula`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_formula(
         &self,
         reference: &models::microsoft_graph::Json,
@@ -4143,6 +5271,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isLogical`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isLogical`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_logical(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4153,6 +5285,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isNA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isNA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_na(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4163,6 +5299,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isNonText`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isNonText`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_non_text(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4173,6 +5313,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isNumber`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isNumber`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_number(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4183,6 +5327,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isOdd`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isOdd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_odd(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4193,6 +5341,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isText`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isText`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_text(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4203,6 +5355,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isoWeekNum`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isoWeekNum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn iso_week_num(
         &self,
         date: &models::microsoft_graph::Json,
@@ -4213,6 +5369,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.iso_Ceiling`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/iso_Ceiling`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn iso_ceiling(
         &self,
         parameters: &super::parameters::IsoCeilingParameters,
@@ -4227,6 +5387,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ispmt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ispmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ispmt(
         &self,
         parameters: &super::parameters::IspmtParameters,
@@ -4237,6 +5401,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isref`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/isref`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn isref(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4247,6 +5415,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.kurt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/kurt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn kurt(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4257,6 +5429,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.large`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/large`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn large(
         &self,
         parameters: &super::parameters::LargeParameters,
@@ -4267,6 +5443,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lcm`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/lcm`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lcm(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4277,6 +5457,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.left`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/left`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn left(
         &self,
         parameters: &super::parameters::LeftParameters,
@@ -4287,6 +5471,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.leftb`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/leftb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn leftb(
         &self,
         parameters: &super::parameters::LeftbParameters,
@@ -4297,6 +5485,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.len`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/len`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn len(
         &self,
         text: &models::microsoft_graph::Json,
@@ -4307,6 +5499,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lenb`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/lenb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lenb(
         &self,
         text: &models::microsoft_graph::Json,
@@ -4317,6 +5513,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ln`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ln`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ln(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4327,6 +5527,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.log`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/log`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log(
         &self,
         parameters: &super::parameters::LogParameters,
@@ -4337,6 +5541,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.log10`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/log10`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log10(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4347,6 +5555,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.logNorm_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/logNorm_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log_norm_dist(
         &self,
         parameters: &super::parameters::LogNormDistParameters,
@@ -4361,6 +5573,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.logNorm_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/logNorm_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log_norm_inv(
         &self,
         parameters: &super::parameters::LogNormInvParameters,
@@ -4375,6 +5591,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lookup`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/lookup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lookup(
         &self,
         parameters: &super::parameters::WorkbookFunctionsLookupParameters,
@@ -4385,6 +5605,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lower`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/lower`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lower(
         &self,
         text: &models::microsoft_graph::Json,
@@ -4395,6 +5619,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.match`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/match`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#match(
         &self,
         parameters: &super::parameters::MatchParameters,
@@ -4405,6 +5633,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.max`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/max`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn max(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4415,6 +5647,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.maxA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/maxA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn max_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4425,6 +5661,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mduration`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/mduration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mduration(
         &self,
         parameters: &super::parameters::MdurationParameters,
@@ -4435,6 +5675,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.median`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/median`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn median(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4445,6 +5689,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mid`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/mid`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mid(
         &self,
         parameters: &super::parameters::MidParameters,
@@ -4455,6 +5703,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.midb`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/midb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn midb(
         &self,
         parameters: &super::parameters::MidbParameters,
@@ -4465,6 +5717,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.min`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/min`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn min(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4475,6 +5731,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.minA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/minA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn min_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4485,6 +5745,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.minute`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/minute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn minute(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -4495,6 +5759,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mirr`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/mirr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mirr(
         &self,
         parameters: &super::parameters::MirrParameters,
@@ -4505,6 +5773,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mod`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/mod`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#mod(
         &self,
         parameters: &super::parameters::ModParameters,
@@ -4515,6 +5787,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.month`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/month`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn month(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -4525,6 +5801,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mround`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/mround`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mround(
         &self,
         parameters: &super::parameters::MroundParameters,
@@ -4535,6 +5815,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.multiNomial`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/multiNomial`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn multi_nomial(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4549,6 +5833,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.n`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/n`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn n(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4559,12 +5847,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.na`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/na`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn na(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("na"))
     }
     /// Bound action `microsoft.graph.negBinom_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/negBinom_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn neg_binom_dist(
         &self,
         parameters: &super::parameters::NegBinomDistParameters,
@@ -4579,6 +5875,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.networkDays`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/networkDays`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn network_days(
         &self,
         parameters: &super::parameters::NetworkDaysParameters,
@@ -4593,6 +5893,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.networkDays_Intl`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/networkDays_Intl`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn network_days_intl(
         &self,
         parameters: &super::parameters::NetworkDaysIntlParameters,
@@ -4607,6 +5911,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.nominal`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/nominal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn nominal(
         &self,
         parameters: &super::parameters::NominalParameters,
@@ -4617,6 +5925,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/norm_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_dist(
         &self,
         parameters: &super::parameters::NormDistParameters,
@@ -4627,6 +5939,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/norm_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_inv(
         &self,
         parameters: &super::parameters::NormInvParameters,
@@ -4637,6 +5953,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_S_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/norm_S_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_s_dist(
         &self,
         parameters: &super::parameters::NormSDistParameters,
@@ -4651,6 +5971,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_S_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/norm_S_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_s_inv(
         &self,
         probability: &models::microsoft_graph::Json,
@@ -4661,6 +5985,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.not`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/not`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn not(
         &self,
         logical: &models::microsoft_graph::Json,
@@ -4671,12 +5999,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.now`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/now`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn now(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("now"))
     }
     /// Bound action `microsoft.graph.nper`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/nper`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn nper(
         &self,
         parameters: &super::parameters::NperParameters,
@@ -4687,6 +6023,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.npv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/npv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn npv(
         &self,
         parameters: &super::parameters::NpvParameters,
@@ -4697,6 +6037,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.numberValue`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/numberValue`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn number_value(
         &self,
         parameters: &super::parameters::NumberValueParameters,
@@ -4711,6 +6055,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oct2Bin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/oct2Bin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn oct2_bin(
         &self,
         parameters: &super::parameters::Oct2BinParameters,
@@ -4721,6 +6069,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oct2Dec`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/oct2Dec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn oct2_dec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4731,6 +6083,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oct2Hex`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/oct2Hex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn oct2_hex(
         &self,
         parameters: &super::parameters::Oct2HexParameters,
@@ -4741,6 +6097,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.odd`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/odd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4751,6 +6111,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddFPrice`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/oddFPrice`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_f_price(
         &self,
         parameters: &super::parameters::OddFPriceParameters,
@@ -4761,6 +6125,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddFYield`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/oddFYield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_f_yield(
         &self,
         parameters: &super::parameters::OddFYieldParameters,
@@ -4771,6 +6139,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddLPrice`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/oddLPrice`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_l_price(
         &self,
         parameters: &super::parameters::OddLPriceParameters,
@@ -4781,6 +6153,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddLYield`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/oddLYield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_l_yield(
         &self,
         parameters: &super::parameters::OddLYieldParameters,
@@ -4791,6 +6167,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.or`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/or`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn or(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4801,6 +6181,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.pduration`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/pduration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pduration(
         &self,
         parameters: &super::parameters::PdurationParameters,
@@ -4811,6 +6195,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentRank_Exc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/percentRank_Exc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percent_rank_exc(
         &self,
         parameters: &super::parameters::PercentRankExcParameters,
@@ -4825,6 +6213,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentRank_Inc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/percentRank_Inc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percent_rank_inc(
         &self,
         parameters: &super::parameters::PercentRankIncParameters,
@@ -4839,6 +6231,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentile_Exc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/percentile_Exc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percentile_exc(
         &self,
         parameters: &super::parameters::PercentileExcParameters,
@@ -4853,6 +6249,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentile_Inc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/percentile_Inc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percentile_inc(
         &self,
         parameters: &super::parameters::PercentileIncParameters,
@@ -4867,6 +6267,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.permut`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/permut`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permut(
         &self,
         parameters: &super::parameters::PermutParameters,
@@ -4877,6 +6281,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.permutationa`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/permutationa`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permutationa(
         &self,
         parameters: &super::parameters::PermutationaParameters,
@@ -4891,6 +6299,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.phi`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/phi`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn phi(
         &self,
         x: &models::microsoft_graph::Json,
@@ -4901,12 +6313,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.pi`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/pi`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pi(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("pi"))
     }
     /// Bound action `microsoft.graph.pmt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/pmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pmt(
         &self,
         parameters: &super::parameters::PmtParameters,
@@ -4917,6 +6337,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.poisson_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/poisson_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn poisson_dist(
         &self,
         parameters: &super::parameters::PoissonDistParameters,
@@ -4931,6 +6355,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.power`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/power`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn power(
         &self,
         parameters: &super::parameters::PowerParameters,
@@ -4941,6 +6369,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ppmt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/ppmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ppmt(
         &self,
         parameters: &super::parameters::PpmtParameters,
@@ -4951,6 +6383,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.price`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/price`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn price(
         &self,
         parameters: &super::parameters::PriceParameters,
@@ -4961,6 +6397,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.priceDisc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/priceDisc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn price_disc(
         &self,
         parameters: &super::parameters::PriceDiscParameters,
@@ -4971,6 +6411,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.priceMat`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/priceMat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn price_mat(
         &self,
         parameters: &super::parameters::PriceMatParameters,
@@ -4981,6 +6425,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.product`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/product`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn product(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4991,6 +6439,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.proper`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/proper`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn proper(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5001,6 +6453,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.pv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/pv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pv(
         &self,
         parameters: &super::parameters::PvParameters,
@@ -5011,6 +6467,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.quartile_Exc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/quartile_Exc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn quartile_exc(
         &self,
         parameters: &super::parameters::QuartileExcParameters,
@@ -5025,6 +6485,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.quartile_Inc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/quartile_Inc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn quartile_inc(
         &self,
         parameters: &super::parameters::QuartileIncParameters,
@@ -5039,6 +6503,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.quotient`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/quotient`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn quotient(
         &self,
         parameters: &super::parameters::QuotientParameters,
@@ -5049,6 +6517,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.radians`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/radians`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn radians(
         &self,
         angle: &models::microsoft_graph::Json,
@@ -5059,12 +6531,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rand`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rand`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rand(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("rand"))
     }
     /// Bound action `microsoft.graph.randBetween`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/randBetween`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rand_between(
         &self,
         parameters: &super::parameters::RandBetweenParameters,
@@ -5079,6 +6559,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rank_Avg`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rank_Avg`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rank_avg(
         &self,
         parameters: &super::parameters::RankAvgParameters,
@@ -5089,6 +6573,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rank_Eq`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rank_Eq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rank_eq(
         &self,
         parameters: &super::parameters::RankEqParameters,
@@ -5099,6 +6587,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rate`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rate(
         &self,
         parameters: &super::parameters::RateParameters,
@@ -5109,6 +6601,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.received`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/received`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn received(
         &self,
         parameters: &super::parameters::ReceivedParameters,
@@ -5119,6 +6615,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.replace`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/replace`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         parameters: &super::parameters::ReplaceParameters,
@@ -5129,6 +6629,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.replaceB`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/replaceB`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace_b(
         &self,
         parameters: &super::parameters::ReplaceBParameters,
@@ -5139,6 +6643,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rept`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rept`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rept(
         &self,
         parameters: &super::parameters::ReptParameters,
@@ -5149,6 +6657,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.right`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/right`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn right(
         &self,
         parameters: &super::parameters::RightParameters,
@@ -5159,6 +6671,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rightb`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rightb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rightb(
         &self,
         parameters: &super::parameters::RightbParameters,
@@ -5169,6 +6685,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.roman`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/roman`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn roman(
         &self,
         parameters: &super::parameters::RomanParameters,
@@ -5179,6 +6699,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.round`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/round`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn round(
         &self,
         parameters: &super::parameters::RoundParameters,
@@ -5189,6 +6713,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.roundDown`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/roundDown`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn round_down(
         &self,
         parameters: &super::parameters::RoundDownParameters,
@@ -5199,6 +6727,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.roundUp`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/roundUp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn round_up(
         &self,
         parameters: &super::parameters::RoundUpParameters,
@@ -5209,6 +6741,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rows`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rows`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rows(
         &self,
         array: &models::microsoft_graph::Json,
@@ -5219,6 +6755,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rri`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/rri`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rri(
         &self,
         parameters: &super::parameters::RriParameters,
@@ -5229,6 +6769,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sec`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5239,6 +6783,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sech`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sech`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sech(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5249,6 +6797,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.second`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/second`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn second(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -5259,6 +6811,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.seriesSum`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/seriesSum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn series_sum(
         &self,
         parameters: &super::parameters::SeriesSumParameters,
@@ -5269,6 +6825,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sheet`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sheet`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sheet(
         &self,
         value: &models::microsoft_graph::Json,
@@ -5279,6 +6839,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sheets`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sheets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sheets(
         &self,
         reference: &models::microsoft_graph::Json,
@@ -5289,6 +6853,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sign`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sign(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5299,6 +6867,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sin`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sin(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5309,6 +6881,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sinh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sinh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sinh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5319,6 +6895,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.skew`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/skew`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn skew(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5329,6 +6909,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.skew_p`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/skew_p`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn skew_p(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5339,6 +6923,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sln`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sln`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sln(
         &self,
         parameters: &super::parameters::SlnParameters,
@@ -5349,6 +6937,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.small`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/small`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn small(
         &self,
         parameters: &super::parameters::SmallParameters,
@@ -5359,6 +6951,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sqrt`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sqrt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sqrt(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5369,6 +6965,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sqrtPi`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sqrtPi`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sqrt_pi(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5379,6 +6979,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDevA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/stDevA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5389,6 +6993,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDevPA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/stDevPA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_pa(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5399,6 +7007,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDev_P`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/stDev_P`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_p(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5409,6 +7021,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDev_S`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/stDev_S`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_s(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5419,6 +7035,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.standardize`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/standardize`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn standardize(
         &self,
         parameters: &super::parameters::StandardizeParameters,
@@ -5433,6 +7053,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.substitute`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/substitute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn substitute(
         &self,
         parameters: &super::parameters::SubstituteParameters,
@@ -5443,6 +7067,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.subtotal`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/subtotal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn subtotal(
         &self,
         parameters: &super::parameters::SubtotalParameters,
@@ -5453,6 +7081,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sum`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5463,6 +7095,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sumIf`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sumIf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum_if(
         &self,
         parameters: &super::parameters::SumIfParameters,
@@ -5473,6 +7109,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sumIfs`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sumIfs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum_ifs(
         &self,
         parameters: &super::parameters::SumIfsParameters,
@@ -5483,6 +7123,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sumSq`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/sumSq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum_sq(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5493,6 +7137,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.syd`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/syd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn syd(
         &self,
         parameters: &super::parameters::SydParameters,
@@ -5503,6 +7151,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/t`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t(
         &self,
         value: &models::microsoft_graph::Json,
@@ -5513,6 +7165,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/t_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_dist(
         &self,
         parameters: &super::parameters::TDistParameters,
@@ -5523,6 +7179,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Dist_2T`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/t_Dist_2T`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_dist_2t(
         &self,
         parameters: &super::parameters::TDist2tParameters,
@@ -5533,6 +7193,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Dist_RT`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/t_Dist_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_dist_rt(
         &self,
         parameters: &super::parameters::TDistRtParameters,
@@ -5543,6 +7207,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Inv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/t_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_inv(
         &self,
         parameters: &super::parameters::TInvParameters,
@@ -5553,6 +7221,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Inv_2T`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/t_Inv_2T`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_inv_2t(
         &self,
         parameters: &super::parameters::TInv2tParameters,
@@ -5563,6 +7235,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tan`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/tan`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tan(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5573,6 +7249,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tanh`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/tanh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tanh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5583,6 +7263,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tbillEq`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/tbillEq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tbill_eq(
         &self,
         parameters: &super::parameters::TbillEqParameters,
@@ -5593,6 +7277,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tbillPrice`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/tbillPrice`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tbill_price(
         &self,
         parameters: &super::parameters::TbillPriceParameters,
@@ -5603,6 +7291,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tbillYield`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/tbillYield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tbill_yield(
         &self,
         parameters: &super::parameters::TbillYieldParameters,
@@ -5613,6 +7305,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.text`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/text`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn text(
         &self,
         parameters: &super::parameters::TextParameters,
@@ -5623,6 +7319,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.time`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/time`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn time(
         &self,
         parameters: &super::parameters::TimeParameters,
@@ -5633,6 +7333,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.timevalue`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/timevalue`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn timevalue(
         &self,
         time_text: &models::microsoft_graph::Json,
@@ -5643,12 +7347,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.today`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/today`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn today(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("today"))
     }
     /// Bound action `microsoft.graph.trim`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/trim`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn trim(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5659,6 +7371,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.trimMean`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/trimMean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn trim_mean(
         &self,
         parameters: &super::parameters::TrimMeanParameters,
@@ -5669,12 +7385,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.true`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/true`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#true(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("true"))
     }
     /// Bound action `microsoft.graph.trunc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/trunc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn trunc(
         &self,
         parameters: &super::parameters::TruncParameters,
@@ -5685,6 +7409,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.type`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/type`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#type(
         &self,
         value: &models::microsoft_graph::Json,
@@ -5695,6 +7423,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.unichar`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/unichar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unichar(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5705,6 +7437,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.unicode`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/unicode`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unicode(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5715,6 +7451,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.upper`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/upper`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn upper(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5725,6 +7465,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.usdollar`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/usdollar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn usdollar(
         &self,
         parameters: &super::parameters::UsdollarParameters,
@@ -5735,6 +7479,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.value`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/value`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn value(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5745,6 +7493,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.varA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/varA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5755,6 +7507,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.varPA`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/varPA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_pa(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5765,6 +7521,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.var_P`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/var_P`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_p(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5775,6 +7535,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.var_S`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/var_S`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_s(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5785,6 +7549,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.vdb`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/vdb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn vdb(
         &self,
         parameters: &super::parameters::VdbParameters,
@@ -5795,6 +7563,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.vlookup`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/vlookup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn vlookup(
         &self,
         parameters: &super::parameters::VlookupParameters,
@@ -5805,6 +7577,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.weekNum`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/weekNum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn week_num(
         &self,
         parameters: &super::parameters::WeekNumParameters,
@@ -5815,6 +7591,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.weekday`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/weekday`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn weekday(
         &self,
         parameters: &super::parameters::WeekdayParameters,
@@ -5825,6 +7605,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.weibull_Dist`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/weibull_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn weibull_dist(
         &self,
         parameters: &super::parameters::WeibullDistParameters,
@@ -5839,6 +7623,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.workDay`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/workDay`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn work_day(
         &self,
         parameters: &super::parameters::WorkDayParameters,
@@ -5849,6 +7637,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.workDay_Intl`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/workDay_Intl`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn work_day_intl(
         &self,
         parameters: &super::parameters::WorkDayIntlParameters,
@@ -5863,6 +7655,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.xirr`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/xirr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn xirr(
         &self,
         parameters: &super::parameters::XirrParameters,
@@ -5873,6 +7669,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.xnpv`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/xnpv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn xnpv(
         &self,
         parameters: &super::parameters::XnpvParameters,
@@ -5883,6 +7683,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.xor`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/xor`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn xor(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5893,6 +7697,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.year`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/year`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn year(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -5903,6 +7711,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yearFrac`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/yearFrac`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn year_frac(
         &self,
         parameters: &super::parameters::YearFracParameters,
@@ -5913,6 +7725,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yield`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/yield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#yield(
         &self,
         parameters: &super::parameters::YieldParameters,
@@ -5923,6 +7739,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yieldDisc`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/yieldDisc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn yield_disc(
         &self,
         parameters: &super::parameters::YieldDiscParameters,
@@ -5933,6 +7753,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yieldMat`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/yieldMat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn yield_mat(
         &self,
         parameters: &super::parameters::YieldMatParameters,
@@ -5943,6 +7767,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.z_Test`.
     ///
     /// HTTP: `POST /drive/root/workbook/functions/z_Test`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn z_test(
         &self,
         parameters: &super::parameters::ZTestParameters,
@@ -6009,6 +7837,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/names`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookNamedItem>> {
@@ -6017,6 +7849,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/names/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6024,6 +7860,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/names`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -6040,6 +7880,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drive/root/workbook/names/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookNamedItemCollectionAddParameters,
@@ -6054,6 +7898,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.addFormulaLocal`.
     ///
     /// HTTP: `POST /drive/root/workbook/names/addFormulaLocal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_formula_local(
         &self,
         parameters: &super::parameters::AddFormulaLocalParameters,
@@ -6121,12 +7969,20 @@ impl WorkbookNamedItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/names/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookNamedItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/names/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -6136,6 +7992,10 @@ impl WorkbookNamedItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/names/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6151,6 +8011,10 @@ impl WorkbookNamedItemRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drive/root/workbook/names/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6215,6 +8079,10 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookOperation>> {
@@ -6223,6 +8091,10 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6230,6 +8102,10 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -6299,12 +8175,20 @@ impl WorkbookOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -6314,6 +8198,10 @@ impl WorkbookOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6374,6 +8262,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/pivotTables`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookPivotTable>> {
@@ -6382,6 +8274,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/pivotTables/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6389,6 +8285,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/pivotTables`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -6405,6 +8305,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Bound action `microsoft.graph.refreshAll`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/pivotTables/refreshAll`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh_all(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6468,12 +8372,20 @@ impl WorkbookPivotTableRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/pivotTables/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookPivotTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/pivotTables/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -6483,6 +8395,10 @@ impl WorkbookPivotTableRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/pivotTables/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6498,6 +8414,10 @@ impl WorkbookPivotTableRequestBuilder {
     /// Bound action `microsoft.graph.refresh`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/pivotTables/{id}/refresh`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -6557,18 +8477,30 @@ impl WorkbookRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Workbook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Workbook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6643,6 +8575,10 @@ impl WorkbookRequestBuilder {
     /// Bound action `microsoft.graph.closeSession`.
     ///
     /// HTTP: `POST /drive/root/workbook/closeSession`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn close_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6653,6 +8589,10 @@ impl WorkbookRequestBuilder {
     /// Bound action `microsoft.graph.createSession`.
     ///
     /// HTTP: `POST /drive/root/workbook/createSession`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_session(
         &self,
         persist_changes: bool,
@@ -6667,6 +8607,10 @@ impl WorkbookRequestBuilder {
     /// Bound action `microsoft.graph.refreshSession`.
     ///
     /// HTTP: `POST /drive/root/workbook/refreshSession`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6677,6 +8621,10 @@ impl WorkbookRequestBuilder {
     /// Bound function `microsoft.graph.sessionInfoResource`.
     ///
     /// HTTP: `GET /drive/root/workbook/sessionInfoResource(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn session_info_resource(
         &self,
         key: &str,
@@ -6693,6 +8641,10 @@ impl WorkbookRequestBuilder {
     /// Bound function `microsoft.graph.tableRowOperationResult`.
     ///
     /// HTTP: `GET /drive/root/workbook/tableRowOperationResult(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn table_row_operation_result(
         &self,
         key: &str,
@@ -6765,6 +8717,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTable>> {
@@ -6773,6 +8729,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/tables/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6780,6 +8740,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/tables`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTable,
@@ -6796,6 +8760,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableCollectionAddParameters,
@@ -6811,6 +8779,10 @@ impl WorkbookTableCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drive/root/workbook/tables/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -6822,6 +8794,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -6889,6 +8865,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableColumn>> {
@@ -6897,6 +8877,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6904,6 +8888,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -6920,6 +8908,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/columns/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableColumnCollectionAddParameters,
@@ -6935,6 +8927,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -6946,6 +8942,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -7012,12 +9012,20 @@ impl WorkbookTableColumnRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableColumn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/tables/{id}/columns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -7027,6 +9035,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/tables/{id}/columns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7042,6 +9054,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.dataBodyRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/{id}/dataBodyRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7052,6 +9068,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.headerRowRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/{id}/headerRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7062,6 +9082,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7072,6 +9096,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.totalRowRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/columns/{id}/totalRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7135,18 +9163,30 @@ impl WorkbookTableRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/tables/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::WorkbookTable) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/tables/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7191,6 +9231,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound action `microsoft.graph.clearFilters`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/clearFilters`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7201,6 +9245,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound action `microsoft.graph.convertToRange`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/convertToRange`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn convert_to_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7211,6 +9259,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.dataBodyRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/dataBodyRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7221,6 +9273,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.headerRowRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/headerRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7231,6 +9287,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7241,6 +9301,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound action `microsoft.graph.reapplyFilters`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/reapplyFilters`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reapply_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7251,6 +9315,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.totalRowRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/totalRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7315,6 +9383,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/rows`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableRow>> {
@@ -7323,6 +9395,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/rows/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7330,6 +9406,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/rows`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -7346,6 +9426,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/rows/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableRowCollectionAddParameters,
@@ -7361,6 +9445,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/rows/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -7372,6 +9460,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/rows/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -7438,12 +9530,20 @@ impl WorkbookTableRowRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/rows/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableRow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/tables/{id}/rows/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -7453,12 +9553,20 @@ impl WorkbookTableRowRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/tables/{id}/rows/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/rows/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7522,12 +9630,20 @@ impl WorkbookTableSortRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/tables/{id}/sort`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableSort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/tables/{id}/sort`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableSort,
@@ -7537,12 +9653,20 @@ impl WorkbookTableSortRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/tables/{id}/sort`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.apply`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/sort/apply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply(&self, parameters: &super::parameters::ApplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("apply"))
             .json_body(parameters)
@@ -7550,12 +9674,20 @@ impl WorkbookTableSortRequestBuilder {
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/sort/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
     /// Bound action `microsoft.graph.reapply`.
     ///
     /// HTTP: `POST /drive/root/workbook/tables/{id}/sort/reapply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reapply(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reapply"))
     }
@@ -7616,6 +9748,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookWorksheet>> {
@@ -7624,6 +9760,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7631,6 +9771,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -7647,6 +9791,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         name: &str,
@@ -7714,12 +9862,20 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/protection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheetProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}/protection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheetProtection,
@@ -7729,12 +9885,20 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}/protection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.protect`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/protection/protect`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn protect(
         &self,
         options: &models::microsoft_graph::WorkbookWorksheetProtectionOptions,
@@ -7745,6 +9909,10 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Bound action `microsoft.graph.unprotect`.
     ///
     /// HTTP: `POST /drive/root/workbook/worksheets/{id}/protection/unprotect`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unprotect(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unprotect"))
     }
@@ -7806,12 +9974,20 @@ impl WorkbookWorksheetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/workbook/worksheets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -7821,6 +9997,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/workbook/worksheets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7876,6 +10056,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.cell`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/cell(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cell(
         &self,
         row: i32,
@@ -7896,6 +10080,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7908,6 +10096,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Optional parameters (`address`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `range_2` because `range` is taken here (by another method, or by a standard trait method of the builders).
     pub fn range_2(
@@ -7926,6 +10118,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.usedRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/usedRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn used_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7936,6 +10132,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.usedRange`.
     ///
     /// HTTP: `GET /drive/root/workbook/worksheets/{id}/usedRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `used_range_2` because `used_range` is taken here (by another method, or by a standard trait method of the builders).
     pub fn used_range_2(
@@ -7970,12 +10170,20 @@ impl WorkspaceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/workspaces`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Workspace>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/workspaces/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7983,6 +10191,10 @@ impl WorkspaceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.roomList/workspaces`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Workspace,
@@ -8023,18 +10235,30 @@ impl WorkspaceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/workspaces/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Workspace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.roomList/workspaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Workspace) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.roomList/workspaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8069,6 +10293,10 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -8081,6 +10309,10 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8088,6 +10320,10 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
@@ -8138,6 +10374,10 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -8148,6 +10388,10 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
@@ -8157,6 +10401,10 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

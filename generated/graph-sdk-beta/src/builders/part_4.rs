@@ -48,6 +48,10 @@ impl DocumentProcessingJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/documentProcessingJobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DocumentProcessingJob>> {
@@ -56,6 +60,10 @@ impl DocumentProcessingJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/documentProcessingJobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -63,6 +71,10 @@ impl DocumentProcessingJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/documentProcessingJobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DocumentProcessingJob,
@@ -120,12 +132,20 @@ impl DocumentProcessingJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/documentProcessingJobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DocumentProcessingJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/documentProcessingJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DocumentProcessingJob,
@@ -135,6 +155,10 @@ impl DocumentProcessingJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/documentProcessingJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -197,6 +221,10 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /shares/{id}/listItem/documentSetVersions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DocumentSetVersion>> {
@@ -205,6 +233,10 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /shares/{id}/listItem/documentSetVersions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -212,6 +244,10 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /shares/{id}/listItem/documentSetVersions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -283,12 +319,20 @@ impl DocumentSetVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/listItem/documentSetVersions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DocumentSetVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/listItem/documentSetVersions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -298,6 +342,10 @@ impl DocumentSetVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/listItem/documentSetVersions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -313,12 +361,20 @@ impl DocumentSetVersionRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /shares/{id}/listItem/documentSetVersions/{id}/restore`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.restoreVersion`.
     ///
     /// HTTP: `POST /shares/{id}/listItem/documentSetVersions/{id}/restoreVersion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -345,12 +401,20 @@ impl DomainCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /domains`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Domain>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /domains/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -358,6 +422,10 @@ impl DomainCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /domains`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Domain,
@@ -392,6 +460,10 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /domainDnsRecords`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDomainDnsRecord>> {
@@ -400,6 +472,10 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /domainDnsRecords/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -407,6 +483,10 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /domainDnsRecords`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -438,12 +518,20 @@ impl DomainDnsRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /domainDnsRecords/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDomainDnsRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /domainDnsRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -453,6 +541,10 @@ impl DomainDnsRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /domainDnsRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -476,18 +568,30 @@ impl DomainRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /domains/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Domain> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Domain) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -561,6 +665,12 @@ impl DomainRequestBuilder {
     /// HTTP: `GET/POST /domains/{id}/domainNameReferences/$ref`
     ///
     /// HTTP: `DELETE /domains/{id}/domainNameReferences/{id}/$ref`
+    ///
+    /// Permissions for `GET /domains/{id}/domainNameReferences/$ref` (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /domains/{id}/domainNameReferences/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /domains/{id}/domainNameReferences/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn domain_name_references_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -570,6 +680,12 @@ impl DomainRequestBuilder {
     /// The link (`$ref`) of `rootDomain` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /domains/{id}/rootDomain/$ref`
+    ///
+    /// Permissions for `GET /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
     pub fn root_domain_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -579,6 +695,10 @@ impl DomainRequestBuilder {
     /// Bound action `microsoft.graph.forceDelete`.
     ///
     /// HTTP: `POST /domains/{id}/forceDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn force_delete(&self, disable_user_accounts: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -590,12 +710,20 @@ impl DomainRequestBuilder {
     /// Bound action `microsoft.graph.promote`.
     ///
     /// HTTP: `POST /domains/{id}/promote`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn promote(&self) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("promote"))
     }
     /// Bound action `microsoft.graph.promoteToInitial`.
     ///
     /// HTTP: `POST /domains/{id}/promoteToInitial`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn promote_to_initial(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -608,6 +736,10 @@ impl DomainRequestBuilder {
     /// Optional parameters (`force_takeover`): `None` leaves them out of the request.
     ///
     /// HTTP: `POST /domains/{id}/verify`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn verify(
         &self,
         force_takeover: Option<bool>,
@@ -664,12 +796,20 @@ impl DriveCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -677,6 +817,10 @@ impl DriveCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Drive,
@@ -749,12 +893,20 @@ impl DriveItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/bundles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedPersonal `Files.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/bundles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedPersonal `Files.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -762,6 +914,10 @@ impl DriveItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/bundles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItem,
@@ -833,18 +989,30 @@ impl DriveItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::DriveItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1000,6 +1168,12 @@ impl DriveItemRequestBuilder {
     /// The link (`$ref`) of `analytics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/root/analytics/$ref`
+    ///
+    /// Permissions for `GET /drive/root/analytics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/root/analytics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/root/analytics/$ref`: no permission listed in the pinned permissions table.
     pub fn analytics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1009,6 +1183,12 @@ impl DriveItemRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/root/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /drive/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1018,6 +1198,12 @@ impl DriveItemRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/root/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /drive/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1027,6 +1213,12 @@ impl DriveItemRequestBuilder {
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/root/content`
+    ///
+    /// Permissions for `GET /drive/root/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/root/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/root/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1036,6 +1228,12 @@ impl DriveItemRequestBuilder {
     /// The content of the stream property `contentStream`.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/root/contentStream`
+    ///
+    /// Permissions for `GET /drive/root/contentStream`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/root/contentStream`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/root/contentStream`: no permission listed in the pinned permissions table.
     pub fn content_stream(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1045,12 +1243,20 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /drive/root/archive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn archive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
     }
     /// Bound action `microsoft.graph.assignSensitivityLabel`.
     ///
     /// HTTP: `POST /drive/root/assignSensitivityLabel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_sensitivity_label(
         &self,
         parameters: &super::parameters::DriveItemAssignSensitivityLabelParameters,
@@ -1065,6 +1271,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.checkin`.
     ///
     /// HTTP: `POST /drive/root/checkin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn checkin(
         &self,
         parameters: &super::parameters::CheckinParameters,
@@ -1075,12 +1285,20 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.checkout`.
     ///
     /// HTTP: `POST /drive/root/checkout`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn checkout(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("checkout"))
     }
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /drive/root/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn copy(
         &self,
         parameters: &super::parameters::CopyTypeParameters,
@@ -1091,6 +1309,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.createLink`.
     ///
     /// HTTP: `POST /drive/root/createLink`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_link(
         &self,
         parameters: &super::parameters::DriveItemCreateLinkParameters,
@@ -1101,6 +1323,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.createUploadSession`.
     ///
     /// HTTP: `POST /drive/root/createUploadSession`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_upload_session(
         &self,
         parameters: &super::parameters::CreateUploadSessionParameters,
@@ -1115,6 +1341,10 @@ impl DriveItemRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /drive/root/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(
             &self.client,
@@ -1127,6 +1357,10 @@ impl DriveItemRequestBuilder {
     /// Optional parameters (`token`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drive/root/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -1145,6 +1379,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.discardCheckout`.
     ///
     /// HTTP: `POST /drive/root/discardCheckout`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn discard_checkout(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1155,6 +1393,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.extractSensitivityLabels`.
     ///
     /// HTTP: `POST /drive/root/extractSensitivityLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn extract_sensitivity_labels(
         &self,
     ) -> Request<models::microsoft_graph::ExtractSensitivityLabelsResult> {
@@ -1167,6 +1409,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.follow`.
     ///
     /// HTTP: `POST /drive/root/follow`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn follow(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::POST, self.path.clone().action("follow"))
     }
@@ -1175,6 +1421,10 @@ impl DriveItemRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drive/root/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_activities_by_interval(
         &self,
         start_date_time: Option<&str>,
@@ -1203,6 +1453,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.invite`.
     ///
     /// HTTP: `POST /drive/root/invite`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn invite(
         &self,
         parameters: &super::parameters::InviteParameters,
@@ -1213,6 +1467,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /drive/root/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1223,6 +1481,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.preview`.
     ///
     /// HTTP: `POST /drive/root/preview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn preview(
         &self,
         parameters: &super::parameters::PreviewParameters,
@@ -1233,6 +1495,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /drive/root/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DriveItemRestoreParameters,
@@ -1245,6 +1511,10 @@ impl DriveItemRequestBuilder {
     /// Optional parameters (`q`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drive/root/search(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn search(
         &self,
         q: Option<&str>,
@@ -1261,18 +1531,30 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /drive/root/unarchive`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unarchive(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
     /// Bound action `microsoft.graph.unfollow`.
     ///
     /// HTTP: `POST /drive/root/unfollow`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unfollow(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unfollow"))
     }
     /// Bound action `microsoft.graph.validatePermission`.
     ///
     /// HTTP: `POST /drive/root/validatePermission`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_permission(
         &self,
         parameters: &super::parameters::ValidatePermissionParameters,
@@ -1341,6 +1623,10 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/versions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveItemVersion>> {
@@ -1349,6 +1635,10 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/versions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1356,6 +1646,10 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/versions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -1425,12 +1719,20 @@ impl DriveItemVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/versions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItemVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -1440,12 +1742,22 @@ impl DriveItemVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/root/versions/{id}/content`
+    ///
+    /// Permissions for `GET /drive/root/versions/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/root/versions/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/root/versions/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1455,6 +1767,10 @@ impl DriveItemVersionRequestBuilder {
     /// Bound action `microsoft.graph.restoreVersion`.
     ///
     /// HTTP: `POST /drive/root/versions/{id}/restoreVersion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1514,18 +1830,30 @@ impl DriveRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Drive> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Drive) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1642,6 +1970,12 @@ impl DriveRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /drive/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1651,6 +1985,12 @@ impl DriveRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drive/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /drive/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drive/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drive/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1662,6 +2002,10 @@ impl DriveRequestBuilder {
     /// Bound function `microsoft.graph.recent`.
     ///
     /// HTTP: `GET /drive/recent(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
@@ -1677,6 +2021,10 @@ impl DriveRequestBuilder {
     /// Optional parameters (`q`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drive/search(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn search(
         &self,
         q: Option<&str>,
@@ -1695,6 +2043,10 @@ impl DriveRequestBuilder {
     /// Bound function `microsoft.graph.sharedWithMe`.
     ///
     /// HTTP: `GET /drive/sharedWithMe(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
@@ -1748,6 +2100,10 @@ impl EducationalActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/educationalActivities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationalActivity>> {
@@ -1756,6 +2112,10 @@ impl EducationalActivityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/educationalActivities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1763,6 +2123,10 @@ impl EducationalActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/educationalActivities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationalActivity,
@@ -1816,12 +2180,20 @@ impl EducationalActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/educationalActivities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationalActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/educationalActivities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationalActivity,
@@ -1831,6 +2203,10 @@ impl EducationalActivityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/educationalActivities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1875,6 +2251,10 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/emailMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EmailAuthenticationMethod>> {
@@ -1883,6 +2263,10 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/emailMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1890,6 +2274,10 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/emailMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -1934,6 +2322,10 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1944,6 +2336,10 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1951,6 +2347,10 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -1999,6 +2399,10 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EmailAuthenticationMethodConfiguration> {
@@ -2007,6 +2411,10 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -2016,6 +2424,10 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2069,12 +2481,20 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/emailMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EmailAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/emailMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -2084,12 +2504,20 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/emailMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/emailMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2100,6 +2528,10 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/emailMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2110,6 +2542,10 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/emailMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -2166,12 +2602,20 @@ impl EndpointCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groups/{id}/endpoints`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Endpoint>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groups/{id}/endpoints/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2179,6 +2623,10 @@ impl EndpointCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groups/{id}/endpoints`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Endpoint,
@@ -2195,6 +2643,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groups/{id}/endpoints/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2207,6 +2659,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2221,6 +2677,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -2235,6 +2695,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2288,24 +2752,40 @@ impl EndpointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groups/{id}/endpoints/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Endpoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groups/{id}/endpoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Endpoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groups/{id}/endpoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2320,6 +2800,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2334,6 +2818,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2348,6 +2836,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2362,6 +2854,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /groups/{id}/endpoints/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -2389,12 +2885,20 @@ impl EntitlementManagementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EntitlementManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagement,
@@ -2404,6 +2908,10 @@ impl EntitlementManagementRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2586,6 +3094,10 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EntitlementManagementSettings> {
@@ -2594,6 +3106,10 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagementSettings,
@@ -2603,6 +3119,10 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2624,18 +3144,30 @@ impl EntraRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/entra`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Entra> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/entra`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Entra) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/entra`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2682,12 +3214,20 @@ impl EventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendarView`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendarView/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2695,6 +3235,10 @@ impl EventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendarView`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Event,
@@ -2711,6 +3255,10 @@ impl EventCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/calendarView/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(
             &self.client,
@@ -2759,12 +3307,20 @@ impl EventMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::EventMessage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessage/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2772,6 +3328,10 @@ impl EventMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/messages/microsoft.graph.eventMessage`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessage,
@@ -2788,6 +3348,10 @@ impl EventMessageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessage/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -2849,18 +3413,30 @@ impl EventMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/messages/{id}/microsoft.graph.eventMessage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/messages/{id}/microsoft.graph.eventMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::EventMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/messages/{id}/microsoft.graph.eventMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2930,6 +3506,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn copy(
         &self,
         destination_id: &str,
@@ -2940,6 +3520,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.createForward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/createForward`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -2954,6 +3538,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.createReply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/createReply`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -2968,6 +3556,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.createReplyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/createReplyAll`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -2982,6 +3574,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -2992,6 +3588,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.move`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/move`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -3002,6 +3602,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.reply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/reply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -3009,6 +3613,10 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.replyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/replyAll`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -3019,12 +3627,20 @@ impl EventMessageRequestBuilder {
     /// Bound action `microsoft.graph.send`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/send`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
     /// Bound action `microsoft.graph.unsubscribe`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessage/unsubscribe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3084,6 +3700,10 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessageRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EventMessageRequest>> {
@@ -3092,6 +3712,10 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessageRequest/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3099,6 +3723,10 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/messages/microsoft.graph.eventMessageRequest`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessageRequest,
@@ -3115,6 +3743,10 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessageRequest/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -3164,12 +3796,20 @@ impl EventMessageRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/messages/{id}/microsoft.graph.eventMessageRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessageRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/messages/{id}/microsoft.graph.eventMessageRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EventMessageRequest,
@@ -3179,6 +3819,10 @@ impl EventMessageRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/messages/{id}/microsoft.graph.eventMessageRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3248,6 +3892,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.accept`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/accept`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accept(
         &self,
         parameters: &super::parameters::EventMessageRequestAcceptParameters,
@@ -3258,6 +3906,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn copy(
         &self,
         destination_id: &str,
@@ -3268,6 +3920,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.createForward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/createForward`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -3282,6 +3938,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.createReply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/createReply`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -3296,6 +3956,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.createReplyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/createReplyAll`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -3310,6 +3974,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.decline`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/decline`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn decline(
         &self,
         parameters: &super::parameters::EventMessageRequestDeclineParameters,
@@ -3320,6 +3988,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -3330,6 +4002,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.move`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/move`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -3340,6 +4016,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.reply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/reply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -3347,6 +4027,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.replyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/replyAll`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -3357,12 +4041,20 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.send`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/send`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
     /// Bound action `microsoft.graph.tentativelyAccept`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/tentativelyAccept`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tentatively_accept(
         &self,
         parameters: &super::parameters::EventMessageRequestTentativelyAcceptParameters,
@@ -3377,6 +4069,10 @@ impl EventMessageRequestRequestBuilder {
     /// Bound action `microsoft.graph.unsubscribe`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageRequest/unsubscribe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3425,6 +4121,10 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessageResponse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EventMessageResponse>> {
@@ -3433,6 +4133,10 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessageResponse/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3440,6 +4144,10 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/messages/microsoft.graph.eventMessageResponse`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessageResponse,
@@ -3456,6 +4164,10 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.eventMessageResponse/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -3505,12 +4217,20 @@ impl EventMessageResponseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/messages/{id}/microsoft.graph.eventMessageResponse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessageResponse> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/messages/{id}/microsoft.graph.eventMessageResponse`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EventMessageResponse,
@@ -3520,6 +4240,10 @@ impl EventMessageResponseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/messages/{id}/microsoft.graph.eventMessageResponse`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3589,6 +4313,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn copy(
         &self,
         destination_id: &str,
@@ -3599,6 +4327,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.createForward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/createForward`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -3613,6 +4345,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.createReply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/createReply`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -3627,6 +4363,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.createReplyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/createReplyAll`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -3641,6 +4381,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -3651,6 +4395,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.move`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/move`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -3661,6 +4409,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.reply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/reply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -3668,6 +4420,10 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.replyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/replyAll`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -3678,12 +4434,20 @@ impl EventMessageResponseRequestBuilder {
     /// Bound action `microsoft.graph.send`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/send`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
     /// Bound action `microsoft.graph.unsubscribe`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.eventMessageResponse/unsubscribe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3733,18 +4497,30 @@ impl EventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendarView/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Event> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendarView/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Event) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendarView/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3814,6 +4590,10 @@ impl EventRequestBuilder {
     /// Bound action `microsoft.graph.accept`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/accept`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accept(
         &self,
         parameters: &super::parameters::EventAcceptParameters,
@@ -3824,6 +4604,10 @@ impl EventRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self, comment: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
             .json_member_body("Comment", Some(comment))
@@ -3831,6 +4615,10 @@ impl EventRequestBuilder {
     /// Bound action `microsoft.graph.decline`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/decline`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn decline(
         &self,
         parameters: &super::parameters::EventDeclineParameters,
@@ -3841,6 +4629,10 @@ impl EventRequestBuilder {
     /// Bound action `microsoft.graph.dismissReminder`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/dismissReminder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3851,6 +4643,10 @@ impl EventRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn forward(
         &self,
         parameters: &super::parameters::EventForwardParameters,
@@ -3861,6 +4657,10 @@ impl EventRequestBuilder {
     /// Bound action `microsoft.graph.snoozeReminder`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/snoozeReminder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn snooze_reminder(
         &self,
         new_reminder_time: &models::microsoft_graph::DateTimeTimeZone,
@@ -3875,6 +4675,10 @@ impl EventRequestBuilder {
     /// Bound action `microsoft.graph.tentativelyAccept`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/tentativelyAccept`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tentatively_accept(
         &self,
         parameters: &super::parameters::EventTentativelyAcceptParameters,
@@ -3905,6 +4709,10 @@ impl ExactMatchDataStoreCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /dataClassification/exactMatchDataStores`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExactMatchDataStore>> {
@@ -3913,6 +4721,10 @@ impl ExactMatchDataStoreCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /dataClassification/exactMatchDataStores/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3920,6 +4732,10 @@ impl ExactMatchDataStoreCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /dataClassification/exactMatchDataStores`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExactMatchDataStore,
@@ -3951,12 +4767,20 @@ impl ExactMatchDataStoreRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /dataClassification/exactMatchDataStores/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExactMatchDataStore> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /dataClassification/exactMatchDataStores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExactMatchDataStore,
@@ -3966,6 +4790,10 @@ impl ExactMatchDataStoreRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /dataClassification/exactMatchDataStores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3982,6 +4810,10 @@ impl ExactMatchDataStoreRequestBuilder {
     /// Bound action `microsoft.graph.lookup`.
     ///
     /// HTTP: `POST /dataClassification/exactMatchDataStores/{id}/lookup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lookup(
         &self,
         parameters: &super::parameters::ExactMatchDataStoreLookupParameters,
@@ -4008,6 +4840,10 @@ impl ExactMatchSessionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /dataClassification/exactMatchDataStores/{id}/sessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExactMatchSession>> {
@@ -4016,6 +4852,10 @@ impl ExactMatchSessionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /dataClassification/exactMatchDataStores/{id}/sessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4023,6 +4863,10 @@ impl ExactMatchSessionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /dataClassification/exactMatchDataStores/{id}/sessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExactMatchSession,
@@ -4054,12 +4898,20 @@ impl ExactMatchSessionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /dataClassification/exactMatchDataStores/{id}/sessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExactMatchSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /dataClassification/exactMatchDataStores/{id}/sessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExactMatchSession,
@@ -4069,6 +4921,10 @@ impl ExactMatchSessionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /dataClassification/exactMatchDataStores/{id}/sessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4084,18 +4940,30 @@ impl ExactMatchSessionRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /dataClassification/exactMatchDataStores/{id}/sessions/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.commit`.
     ///
     /// HTTP: `POST /dataClassification/exactMatchDataStores/{id}/sessions/{id}/commit`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn commit(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("commit"))
     }
     /// Bound action `microsoft.graph.renew`.
     ///
     /// HTTP: `POST /dataClassification/exactMatchDataStores/{id}/sessions/{id}/renew`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn renew(&self) -> Request<models::microsoft_graph::ExactMatchSession> {
         Request::json(&self.client, Method::POST, self.path.clone().action("renew"))
     }
@@ -4118,6 +4986,10 @@ impl ExactMatchUploadAgentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /dataClassification/exactMatchUploadAgents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExactMatchUploadAgent>> {
@@ -4126,6 +4998,10 @@ impl ExactMatchUploadAgentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /dataClassification/exactMatchUploadAgents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4133,6 +5009,10 @@ impl ExactMatchUploadAgentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /dataClassification/exactMatchUploadAgents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExactMatchUploadAgent,
@@ -4166,12 +5046,20 @@ impl ExactMatchUploadAgentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /dataClassification/exactMatchUploadAgents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExactMatchUploadAgent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /dataClassification/exactMatchUploadAgents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExactMatchUploadAgent,
@@ -4181,6 +5069,10 @@ impl ExactMatchUploadAgentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /dataClassification/exactMatchUploadAgents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4249,12 +5141,20 @@ impl ExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/extensions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyExtension>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/extensions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4262,6 +5162,10 @@ impl ExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/extensions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyExtension,
@@ -4320,6 +5224,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExtensionProperty>> {
@@ -4328,6 +5236,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4335,6 +5247,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -4351,6 +5267,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4363,6 +5283,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4377,6 +5301,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4391,6 +5319,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4444,12 +5376,20 @@ impl ExtensionPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExtensionProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/extensionProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -4459,12 +5399,20 @@ impl ExtensionPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/extensionProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4479,6 +5427,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4493,6 +5445,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4507,6 +5463,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4521,6 +5481,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4590,18 +5554,30 @@ impl ExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/extensions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/extensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyExtension) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/extensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4646,6 +5622,10 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/externalAuthenticationMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalAuthenticationMethod>> {
@@ -4654,6 +5634,10 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/externalAuthenticationMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4661,6 +5645,10 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/externalAuthenticationMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -4708,6 +5696,10 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4718,6 +5710,10 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4725,6 +5721,10 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -4773,6 +5773,10 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ExternalAuthenticationMethodConfiguration> {
@@ -4781,6 +5785,10 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -4790,6 +5798,10 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4843,12 +5855,20 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/externalAuthenticationMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/externalAuthenticationMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -4858,12 +5878,20 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/externalAuthenticationMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/externalAuthenticationMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4874,6 +5902,10 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/externalAuthenticationMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4884,6 +5916,10 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/externalAuthenticationMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -4914,6 +5950,10 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalDomainName>> {
@@ -4922,6 +5962,10 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4929,6 +5973,10 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -4960,12 +6008,20 @@ impl ExternalDomainNameRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalDomainName> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -4975,6 +6031,10 @@ impl ExternalDomainNameRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4999,6 +6059,10 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/featureRolloutPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FeatureRolloutPolicy>> {
@@ -5007,6 +6071,10 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/featureRolloutPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5014,6 +6082,10 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/featureRolloutPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -5045,12 +6117,20 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/featureRolloutPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FeatureRolloutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/featureRolloutPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -5060,6 +6140,10 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/featureRolloutPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5120,6 +6204,10 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/federatedIdentityCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FederatedIdentityCredential>> {
@@ -5128,6 +6216,10 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/federatedIdentityCredentials/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5135,6 +6227,10 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/federatedIdentityCredentials`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -5205,12 +6301,20 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/federatedIdentityCredentials/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FederatedIdentityCredential> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/federatedIdentityCredentials/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -5220,6 +6324,10 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/federatedIdentityCredentials/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5241,6 +6349,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/federatedTokenValidationPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FederatedTokenValidationPolicy> {
@@ -5249,6 +6361,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/federatedTokenValidationPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedTokenValidationPolicy,
@@ -5258,12 +6374,20 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/federatedTokenValidationPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5278,6 +6402,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5292,6 +6420,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5306,6 +6438,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5320,6 +6456,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -5370,6 +6510,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/fido2Methods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Fido2AuthenticationMethod>> {
@@ -5378,6 +6522,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/fido2Methods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5385,6 +6533,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/fido2Methods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -5403,6 +6555,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Optional parameters (`challenge_timeout_in_minutes`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/authentication/fido2Methods/creationOptions(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn creation_options(
         &self,
         challenge_timeout_in_minutes: Option<i32>,
@@ -5453,6 +6609,10 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5463,6 +6623,10 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5470,6 +6634,10 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -5518,6 +6686,10 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Fido2AuthenticationMethodConfiguration> {
@@ -5526,6 +6698,10 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -5535,6 +6711,10 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5592,12 +6772,20 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/fido2Methods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Fido2AuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/fido2Methods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -5607,12 +6795,20 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/fido2Methods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/fido2Methods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5623,6 +6819,10 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/fido2Methods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5633,6 +6833,10 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/fido2Methods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5702,18 +6906,30 @@ impl FieldValueSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/listItem/fields`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FieldValueSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/listItem/fields`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::FieldValueSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/listItem/fields`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5738,6 +6954,10 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainer>> {
@@ -5746,6 +6966,10 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5753,6 +6977,10 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -5784,12 +7012,20 @@ impl FileStorageContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -5799,6 +7035,10 @@ impl FileStorageContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5863,12 +7103,20 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/activate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/archive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn archive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
     }
@@ -5877,6 +7125,10 @@ impl FileStorageContainerRequestBuilder {
     /// Optional parameters (`lock_state`): `None` leaves them out of the request.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/lock`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lock(
         &self,
         lock_state: Option<&models::microsoft_graph::SiteLockState>,
@@ -5887,6 +7139,10 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5897,6 +7153,10 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.provisionMigrationContainers`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/provisionMigrationContainers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn provision_migration_containers(
         &self,
     ) -> Request<models::microsoft_graph::SharePointMigrationContainerInfo> {
@@ -5909,18 +7169,30 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/unarchive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
     /// Bound action `microsoft.graph.unlock`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/unlock`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unlock(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unlock"))
     }
@@ -5943,6 +7215,10 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5955,6 +7231,10 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5962,6 +7242,10 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -5996,6 +7280,10 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant> {
@@ -6004,6 +7292,10 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -6013,6 +7305,10 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6035,6 +7331,10 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainerType>> {
@@ -6043,6 +7343,10 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6050,6 +7354,10 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containerTypes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -6082,6 +7390,10 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6092,6 +7404,10 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6099,6 +7415,10 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containerTypeRegistrations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -6133,6 +7453,10 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeRegistration> {
@@ -6141,6 +7465,10 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containerTypeRegistrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -6150,6 +7478,10 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containerTypeRegistrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6183,12 +7515,20 @@ impl FileStorageContainerTypeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainerType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containerTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -6198,6 +7538,10 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containerTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6219,18 +7563,30 @@ impl FileStorageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::FileStorage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6295,6 +7651,10 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /filterOperators`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -6303,6 +7663,10 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /filterOperators/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6310,6 +7674,10 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /filterOperators`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -6341,12 +7709,20 @@ impl FilterOperatorSchemaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /filterOperators/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FilterOperatorSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /filterOperators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -6356,6 +7732,10 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /filterOperators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6400,6 +7780,10 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/decisions/{id}/insights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyGovernanceInsight>> {
@@ -6408,6 +7792,10 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/decisions/{id}/insights/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6415,6 +7803,10 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/decisions/{id}/insights`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -6480,12 +7872,20 @@ impl GovernanceInsightRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/decisions/{id}/insights/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyGovernanceInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/decisions/{id}/insights/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -6495,6 +7895,10 @@ impl GovernanceInsightRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/decisions/{id}/insights/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6528,6 +7932,10 @@ impl GovernancePolicyTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /approvalWorkflowProviders/{id}/policyTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernancePolicyTemplate>> {
@@ -6536,6 +7944,10 @@ impl GovernancePolicyTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /approvalWorkflowProviders/{id}/policyTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6543,6 +7955,10 @@ impl GovernancePolicyTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /approvalWorkflowProviders/{id}/policyTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernancePolicyTemplate,
@@ -6574,12 +7990,20 @@ impl GovernancePolicyTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /approvalWorkflowProviders/{id}/policyTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GovernancePolicyTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /approvalWorkflowProviders/{id}/policyTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernancePolicyTemplate,
@@ -6589,6 +8013,10 @@ impl GovernancePolicyTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /approvalWorkflowProviders/{id}/policyTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6613,6 +8041,10 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /governanceResources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceResource>> {
@@ -6621,6 +8053,10 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /governanceResources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6628,6 +8064,10 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /governanceResources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceResource,
@@ -6644,6 +8084,10 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// Bound action `microsoft.graph.register`.
     ///
     /// HTTP: `POST /governanceResources/register`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn register(&self, external_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6690,12 +8134,20 @@ impl GovernanceResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /governanceResources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /governanceResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceResource,
@@ -6705,6 +8157,10 @@ impl GovernanceResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /governanceResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6798,6 +8254,10 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /governanceRoleAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceRoleAssignment>> {
@@ -6806,6 +8266,10 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /governanceRoleAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6813,6 +8277,10 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /governanceRoleAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignment,
@@ -6829,6 +8297,10 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.export`.
     ///
     /// HTTP: `GET /governanceRoleAssignments/export(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -6874,12 +8346,20 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /governanceRoleAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /governanceRoleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignment,
@@ -6889,6 +8369,10 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /governanceRoleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6933,6 +8417,12 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `linkedEligibleRoleAssignment` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /governanceRoleAssignments/{id}/linkedEligibleRoleAssignment/$ref`
+    ///
+    /// Permissions for `GET /governanceRoleAssignments/{id}/linkedEligibleRoleAssignment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /governanceRoleAssignments/{id}/linkedEligibleRoleAssignment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /governanceRoleAssignments/{id}/linkedEligibleRoleAssignment/$ref`: no permission listed in the pinned permissions table.
     pub fn linked_eligible_role_assignment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6978,6 +8468,10 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /governanceRoleAssignmentRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6988,6 +8482,10 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /governanceRoleAssignmentRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6995,6 +8493,10 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /governanceRoleAssignmentRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignmentRequest,
@@ -7047,6 +8549,10 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /governanceRoleAssignmentRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::GovernanceRoleAssignmentRequest> {
@@ -7055,6 +8561,10 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /governanceRoleAssignmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignmentRequest,
@@ -7064,6 +8574,10 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /governanceRoleAssignmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7097,12 +8611,20 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /governanceRoleAssignmentRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.updateRequest`.
     ///
     /// HTTP: `POST /governanceRoleAssignmentRequests/{id}/updateRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_request(
         &self,
         parameters: &super::parameters::UpdateRequestParameters,
@@ -7153,6 +8675,10 @@ impl GovernanceRoleDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /governanceRoleDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceRoleDefinition>> {
@@ -7161,6 +8687,10 @@ impl GovernanceRoleDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /governanceRoleDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7168,6 +8698,10 @@ impl GovernanceRoleDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /governanceRoleDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleDefinition,
@@ -7219,12 +8753,20 @@ impl GovernanceRoleDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /governanceRoleDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /governanceRoleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleDefinition,
@@ -7234,6 +8776,10 @@ impl GovernanceRoleDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /governanceRoleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7294,6 +8840,10 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /governanceRoleSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceRoleSetting>> {
@@ -7302,6 +8852,10 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /governanceRoleSettings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7309,6 +8863,10 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /governanceRoleSettings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleSetting,
@@ -7360,12 +8918,20 @@ impl GovernanceRoleSettingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /governanceRoleSettings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceRoleSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /governanceRoleSettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleSetting,
@@ -7375,6 +8941,10 @@ impl GovernanceRoleSettingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /governanceRoleSettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7415,6 +8985,10 @@ impl GovernanceSubjectCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /governanceSubjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceSubject>> {
@@ -7423,6 +8997,10 @@ impl GovernanceSubjectCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /governanceSubjects/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7430,6 +9008,10 @@ impl GovernanceSubjectCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /governanceSubjects`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceSubject,
@@ -7483,12 +9065,20 @@ impl GovernanceSubjectRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /governanceSubjects/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceSubject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /governanceSubjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceSubject,
@@ -7498,6 +9088,10 @@ impl GovernanceSubjectRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /governanceSubjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7544,12 +9138,20 @@ impl GroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7557,6 +9159,10 @@ impl GroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Group,
@@ -7573,6 +9179,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groups/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7586,6 +9196,10 @@ impl GroupCollectionRequestBuilder {
     ///
     /// HTTP: `GET /groups/delta(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(
@@ -7597,6 +9211,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.evaluateDynamicMembership`.
     ///
     /// HTTP: `POST /groups/evaluateDynamicMembership`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn evaluate_dynamic_membership(
         &self,
         parameters: &super::parameters::EvaluateDynamicMembershipParameters,
@@ -7611,6 +9229,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /groups/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -7625,6 +9247,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /groups/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -7639,6 +9265,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -7704,6 +9334,10 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groupLifecyclePolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GroupLifecyclePolicy>> {
@@ -7712,6 +9346,10 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groupLifecyclePolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7719,6 +9357,10 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groupLifecyclePolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -7735,6 +9377,10 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.renewGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/renewGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn renew_group(&self, group_id: &str) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -7785,12 +9431,20 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groupLifecyclePolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::GroupLifecyclePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groupLifecyclePolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -7800,12 +9454,20 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groupLifecyclePolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.addGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/addGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn add_group(&self, group_id: &str) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("addGroup"))
             .json_member_body("groupId", Some(group_id))
@@ -7813,6 +9475,10 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Bound action `microsoft.graph.removeGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/removeGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn remove_group(&self, group_id: &str) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -7863,18 +9529,30 @@ impl GroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Group) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8169,6 +9847,12 @@ impl GroupRequestBuilder {
     /// The link (`$ref`) of `createdOnBehalfOf` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /groups/{id}/createdOnBehalfOf/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8180,6 +9864,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/memberOf/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/memberOf/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8191,6 +9881,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/members/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/members/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/members/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/members/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /groups/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8202,6 +9898,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/membersWithLicenseErrors/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/membersWithLicenseErrors/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/membersWithLicenseErrors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /groups/{id}/membersWithLicenseErrors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/membersWithLicenseErrors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn members_with_license_errors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8213,6 +9915,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/owners/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/owners/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /groups/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8224,6 +9932,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/transitiveMemberOf/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8235,6 +9949,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/transitiveMembers/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/transitiveMembers/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/transitiveMembers/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/transitiveMembers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/transitiveMembers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8244,6 +9964,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.addFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/addFavorite`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn add_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8254,6 +9978,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /groups/{id}/assignLicense`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn assign_license(
         &self,
         parameters: &super::parameters::GroupAssignLicenseParameters,
@@ -8268,6 +9996,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.checkGrantedPermissionsForApp`.
     ///
     /// HTTP: `POST /groups/{id}/checkGrantedPermissionsForApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_granted_permissions_for_app(
         &self,
     ) -> Request<
@@ -8282,6 +10014,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8296,6 +10032,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8310,6 +10050,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.evaluateDynamicMembership`.
     ///
     /// HTTP: `POST /groups/{id}/evaluateDynamicMembership`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn evaluate_dynamic_membership(
         &self,
         member_id: &str,
@@ -8324,6 +10068,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8338,6 +10086,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8352,6 +10104,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.removeFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/removeFavorite`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn remove_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8362,12 +10118,20 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.renew`.
     ///
     /// HTTP: `POST /groups/{id}/renew`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn renew(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("renew"))
     }
     /// Bound action `microsoft.graph.resetUnseenCount`.
     ///
     /// HTTP: `POST /groups/{id}/resetUnseenCount`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn reset_unseen_count(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8378,6 +10142,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /groups/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -8388,6 +10156,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /groups/{id}/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8398,6 +10170,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.subscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/subscribeByMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn subscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8408,6 +10184,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.unsubscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/unsubscribeByMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn unsubscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8418,6 +10198,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/{id}/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::GroupValidatePropertiesParameters,
@@ -8460,6 +10244,10 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -8472,6 +10260,10 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.hardwareOathAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8479,6 +10271,10 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::HardwareOathAuthenticationMethodConfiguration,
@@ -8529,6 +10325,10 @@ impl HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -8539,6 +10339,10 @@ impl HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::HardwareOathAuthenticationMethodConfiguration,
@@ -8548,6 +10352,10 @@ impl HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

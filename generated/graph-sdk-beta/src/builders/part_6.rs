@@ -21,12 +21,20 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/alerts_v2/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/alerts_v2/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyAlert,
@@ -36,6 +44,10 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/alerts_v2/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -67,6 +79,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/authorities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuthorityTemplate>> {
@@ -75,6 +91,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/authorities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -82,6 +102,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/authorities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -118,12 +142,20 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/authorities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuthorityTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/authorities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -133,6 +165,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/authorities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -155,6 +191,10 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyCaseOperation>> {
@@ -163,6 +203,10 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -170,6 +214,10 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -252,12 +300,20 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyCaseOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -267,6 +323,10 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -344,12 +404,20 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::CasesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CasesRoot,
@@ -359,6 +427,10 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -393,6 +465,10 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/categories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CategoryTemplate>> {
@@ -401,6 +477,10 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/categories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -408,6 +488,10 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/categories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -444,12 +528,20 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/categories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::CategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/categories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -459,6 +551,10 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/categories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -493,6 +589,10 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/citations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CitationTemplate>> {
@@ -501,6 +601,10 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/citations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -508,6 +612,10 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/citations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -544,12 +652,20 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/citations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::CitationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/citations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -559,6 +675,10 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/citations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -583,6 +703,10 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/searches/{id}/additionalSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyDataSource>> {
@@ -591,6 +715,10 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/searches/{id}/additionalSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -598,6 +726,10 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches/{id}/additionalSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -658,12 +790,20 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/dataSource`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyDataSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/dataSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -673,6 +813,10 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/dataSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -718,6 +862,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/departments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::DepartmentTemplate>> {
@@ -726,6 +874,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/departments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -733,6 +885,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/departments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -769,12 +925,20 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/departments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::DepartmentTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/departments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -784,6 +948,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/departments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -806,6 +974,10 @@ impl MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/rules/detectionRules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::DetectionRule>> {
@@ -814,6 +986,10 @@ impl MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/rules/detectionRules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -821,6 +997,10 @@ impl MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/rules/detectionRules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DetectionRule,
@@ -855,12 +1035,20 @@ impl MicrosoftGraphSecurityDetectionRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/rules/detectionRules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::DetectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/rules/detectionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DetectionRule,
@@ -870,6 +1058,10 @@ impl MicrosoftGraphSecurityDetectionRuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/rules/detectionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -892,6 +1084,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/dispositionReviewStages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -902,6 +1098,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/dispositionReviewStages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -909,6 +1109,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/retentionLabels/{id}/dispositionReviewStages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -943,6 +1147,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/dispositionReviewStages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::DispositionReviewStage> {
@@ -951,6 +1159,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/retentionLabels/{id}/dispositionReviewStages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -960,6 +1172,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/retentionLabels/{id}/dispositionReviewStages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -982,6 +1198,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -994,6 +1214,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1001,6 +1225,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -1037,6 +1265,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation> {
@@ -1045,6 +1277,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -1054,6 +1290,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1078,6 +1318,12 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// The link (`$ref`) of `reviewSet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1087,6 +1333,12 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// The link (`$ref`) of `search` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1112,6 +1364,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCase>> {
@@ -1120,6 +1376,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1127,6 +1387,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -1162,6 +1426,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/caseMembers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCaseMember>> {
@@ -1170,6 +1438,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/caseMembers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1177,6 +1449,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/caseMembers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -1211,6 +1487,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/caseMembers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseMember> {
@@ -1219,6 +1499,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/caseMembers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -1228,6 +1512,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/caseMembers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1249,12 +1537,20 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -1264,6 +1560,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1377,12 +1677,20 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Bound action `microsoft.graph.security.close`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/close`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn close(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("close"))
     }
     /// Bound action `microsoft.graph.security.reopen`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reopen`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reopen(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reopen"))
     }
@@ -1404,6 +1712,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseSettings> {
@@ -1412,6 +1724,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseSettings,
@@ -1421,12 +1737,20 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.security.resetToDefault`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/settings/resetToDefault`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_to_default(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1453,6 +1777,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCustodian>> {
@@ -1461,6 +1789,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1468,6 +1800,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -1487,6 +1823,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1498,6 +1838,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1526,12 +1870,20 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCustodian> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/custodians/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -1541,6 +1893,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1594,6 +1950,12 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// The link (`$ref`) of `lastIndexOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1603,24 +1965,40 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Bound action `microsoft.graph.security.activate`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/activate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
     /// Bound action `microsoft.graph.security.release`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/release`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1631,6 +2009,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Bound action `microsoft.graph.security.updateIndex`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/updateIndex`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1657,6 +2039,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1667,6 +2053,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1674,6 +2064,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -1710,6 +2104,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryEstimateOperation> {
@@ -1718,6 +2116,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -1727,6 +2129,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1742,6 +2148,12 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// The link (`$ref`) of `search` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1767,6 +2179,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1777,6 +2193,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1784,6 +2204,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -1820,6 +2244,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryExportOperation> {
@@ -1828,6 +2256,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -1837,6 +2269,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1863,6 +2299,12 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// The link (`$ref`) of `reviewSet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1872,6 +2314,12 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// The link (`$ref`) of `reviewSetQuery` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
     pub fn review_set_query_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1883,6 +2331,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Bound function `microsoft.graph.security.getDownloadUrl`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/getDownloadUrl(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/getDownloadUrl"
     )]
@@ -1912,6 +2364,10 @@ impl MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryFile>> {
@@ -1920,6 +2376,10 @@ impl MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1927,6 +2387,10 @@ impl MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryFile,
@@ -1961,12 +2425,20 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryFile,
@@ -1976,6 +2448,10 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2003,6 +2479,12 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// The link (`$ref`) of `custodian` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/custodian/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/custodian/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/custodian/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/custodian/$ref`: no permission listed in the pinned permissions table.
     pub fn custodian_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2014,6 +2496,12 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// HTTP: `GET/POST /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags/$ref`
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn tags_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2023,6 +2511,12 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/content`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2032,6 +2526,12 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// The content of the stream property `extractedTextContent`.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/extractedTextContent`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/extractedTextContent`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/extractedTextContent`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/extractedTextContent`: no permission listed in the pinned permissions table.
     pub fn extracted_text_content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2057,6 +2557,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/legalHolds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryHoldPolicy>> {
@@ -2065,6 +2569,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/legalHolds/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2072,6 +2580,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/legalHolds`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryHoldPolicy,
@@ -2106,6 +2618,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/legalHolds/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryHoldPolicy> {
@@ -2114,6 +2630,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/legalHolds/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryHoldPolicy,
@@ -2123,6 +2643,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/legalHolds/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2153,6 +2677,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Bound action `microsoft.graph.security.disablePolicy`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/legalHolds/{id}/disablePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_policy(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2163,6 +2691,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Bound action `microsoft.graph.security.enablePolicy`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/legalHolds/{id}/enablePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_policy(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2173,6 +2705,10 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Bound action `microsoft.graph.security.retryPolicy`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/legalHolds/{id}/retryPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_policy(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2200,6 +2736,10 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryIndexOperation> {
@@ -2208,6 +2748,10 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryIndexOperation,
@@ -2217,6 +2761,10 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2241,6 +2789,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/noncustodialDataSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2251,6 +2803,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/noncustodialDataSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2258,6 +2814,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -2277,6 +2837,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2288,6 +2852,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2314,6 +2882,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryNoncustodialDataSource> {
@@ -2322,6 +2894,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -2331,6 +2907,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2357,6 +2937,12 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// The link (`$ref`) of `lastIndexOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/lastIndexOperation/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2366,18 +2952,30 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
     /// Bound action `microsoft.graph.security.release`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/release`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2388,6 +2986,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Bound action `microsoft.graph.security.updateIndex`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/updateIndex`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2414,6 +3016,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewSet>> {
@@ -2422,6 +3028,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2429,6 +3039,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reviewSets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -2464,6 +3078,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/queries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2474,6 +3092,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}/queries/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2481,6 +3103,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reviewSets/{id}/queries`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -2517,6 +3143,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryReviewSetQuery> {
@@ -2525,6 +3155,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -2534,12 +3168,20 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.security.applyTags`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/applyTags`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_tags(
         &self,
         parameters: &super::parameters::ApplyTagsParameters,
@@ -2550,6 +3192,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Bound action `microsoft.graph.security.export`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/export`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetQueryExportParameters,
@@ -2560,6 +3206,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Bound function `microsoft.graph.security.run`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/run(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryFile>> {
@@ -2585,12 +3235,20 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/reviewSets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -2600,6 +3258,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2628,6 +3290,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Bound action `microsoft.graph.security.addToReviewSet`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reviewSets/{id}/addToReviewSet`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_to_review_set(
         &self,
         parameters: &super::parameters::AddToReviewSetParameters,
@@ -2642,6 +3308,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Bound action `microsoft.graph.security.export`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reviewSets/{id}/export`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetExportParameters,
@@ -2670,6 +3340,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/tags`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -2678,6 +3352,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/tags/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2685,6 +3363,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/tags`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -2704,6 +3386,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Bound function `microsoft.graph.security.asHierarchy`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/tags/asHierarchy(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn as_hierarchy(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -2733,12 +3419,20 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/tags/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/tags/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -2748,6 +3442,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/tags/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2777,6 +3475,12 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// HTTP: `GET/POST /security/cases/ediscoveryCases/{id}/tags/{id}/childTags/$ref`
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/tags/{id}/childTags/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/tags/{id}/childTags/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/cases/ediscoveryCases/{id}/tags/{id}/childTags/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/tags/{id}/childTags/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn child_tags_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2786,6 +3490,12 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// The link (`$ref`) of `parent` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/tags/{id}/parent/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/tags/{id}/parent/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/tags/{id}/parent/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/tags/{id}/parent/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2811,6 +3521,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/searches`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoverySearch>> {
@@ -2819,6 +3533,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/searches/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2826,6 +3544,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -2861,6 +3583,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2871,6 +3597,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2878,6 +3608,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -2914,6 +3648,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoverySearchExportOperation> {
@@ -2922,6 +3660,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -2931,6 +3673,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2946,6 +3692,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// The link (`$ref`) of `search` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2972,12 +3724,20 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/searches/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoverySearch> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/searches/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -2987,6 +3747,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3051,6 +3815,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// The link (`$ref`) of `addToReviewSetOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/addToReviewSetOperation/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/searches/{id}/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/searches/{id}/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn add_to_review_set_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3062,6 +3832,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// HTTP: `GET/POST /security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources/$ref`
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn custodian_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3071,6 +3847,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// The link (`$ref`) of `lastEstimateStatisticsOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/lastEstimateStatisticsOperation/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/searches/{id}/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/searches/{id}/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn last_estimate_statistics_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3082,6 +3864,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// HTTP: `GET/POST /security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources/$ref`
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn noncustodial_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3091,6 +3879,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.estimateStatistics`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches/{id}/estimateStatistics`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn estimate_statistics(
         &self,
         statistics_options: &models::microsoft_graph_security::StatisticsOptions,
@@ -3105,6 +3897,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.exportReport`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches/{id}/exportReport`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_report(
         &self,
         parameters: &super::parameters::ExportReportParameters,
@@ -3119,6 +3915,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.exportResult`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches/{id}/exportResult`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_result(
         &self,
         parameters: &super::parameters::ExportResultParameters,
@@ -3133,6 +3933,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.purgeData`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches/{id}/purgeData`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn purge_data(
         &self,
         parameters: &super::parameters::PurgeDataParameters,
@@ -3159,6 +3963,10 @@ impl MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/alerts_v2/{id}/microsoft.graph.security.manualAlert/entityDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3169,6 +3977,10 @@ impl MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/alerts_v2/{id}/microsoft.graph.security.manualAlert/entityDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3176,6 +3988,10 @@ impl MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/alerts_v2/{id}/microsoft.graph.security.manualAlert/entityDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EntityDefinitionInput,
@@ -3210,6 +4026,10 @@ impl MicrosoftGraphSecurityEntityDefinitionInputRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/alerts_v2/{id}/microsoft.graph.security.manualAlert/entityDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EntityDefinitionInput> {
@@ -3218,6 +4038,10 @@ impl MicrosoftGraphSecurityEntityDefinitionInputRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/alerts_v2/{id}/microsoft.graph.security.manualAlert/entityDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EntityDefinitionInput,
@@ -3227,6 +4051,10 @@ impl MicrosoftGraphSecurityEntityDefinitionInputRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/alerts_v2/{id}/microsoft.graph.security.manualAlert/entityDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3248,12 +4076,20 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/descriptors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::FilePlanDescriptor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/retentionLabels/{id}/descriptors`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanDescriptor,
@@ -3263,6 +4099,10 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/retentionLabels/{id}/descriptors`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3324,6 +4164,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `authorityTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn authority_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3333,6 +4179,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `categoryTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn category_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3342,6 +4194,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `citationTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn citation_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3351,6 +4209,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `departmentTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn department_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3360,6 +4224,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `filePlanReferenceTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn file_plan_reference_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3385,6 +4255,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/filePlanReferences`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3395,6 +4269,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/filePlanReferences/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3402,6 +4280,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/filePlanReferences`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -3438,6 +4320,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/filePlanReferences/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::FilePlanReferenceTemplate> {
@@ -3446,6 +4332,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/filePlanReferences/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -3455,6 +4345,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/filePlanReferences/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3477,6 +4371,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/incidents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Incident>> {
@@ -3485,6 +4383,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/incidents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3492,6 +4394,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/incidents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -3511,6 +4417,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.mergeIncidents`.
     ///
     /// HTTP: `POST /security/incidents/mergeIncidents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn merge_incidents(
         &self,
         parameters: &super::parameters::MergeIncidentsParameters,
@@ -3540,12 +4450,20 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/incidents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Incident> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/incidents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -3555,6 +4473,10 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/incidents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3573,6 +4495,12 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// HTTP: `GET/POST /security/incidents/{id}/alerts/$ref`
     ///
     /// HTTP: `DELETE /security/incidents/{id}/alerts/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/incidents/{id}/alerts/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/incidents/{id}/alerts/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/incidents/{id}/alerts/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn alerts_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3597,12 +4525,20 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::LabelsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::LabelsRoot,
@@ -3612,6 +4548,10 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3706,6 +4646,10 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/alerts_v2/microsoft.graph.security.manualAlert`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::ManualAlert>> {
@@ -3714,6 +4658,10 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/alerts_v2/microsoft.graph.security.manualAlert/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3721,6 +4669,10 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/alerts_v2/microsoft.graph.security.manualAlert`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::ManualAlert,
@@ -3740,6 +4692,10 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.moveAlerts`.
     ///
     /// HTTP: `POST /security/alerts_v2/microsoft.graph.security.manualAlert/moveAlerts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn move_alerts(
         &self,
         parameters: &super::parameters::MoveAlertsParameters,
@@ -3771,12 +4727,20 @@ impl MicrosoftGraphSecurityManualAlertRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/alerts_v2/{id}/microsoft.graph.security.manualAlert`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::ManualAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/alerts_v2/{id}/microsoft.graph.security.manualAlert`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::ManualAlert,
@@ -3786,6 +4750,10 @@ impl MicrosoftGraphSecurityManualAlertRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/alerts_v2/{id}/microsoft.graph.security.manualAlert`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3820,6 +4788,10 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/triggers/retentionEvents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEvent>> {
@@ -3828,6 +4800,10 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/triggers/retentionEvents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3835,6 +4811,10 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/triggers/retentionEvents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -3869,12 +4849,20 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggers/retentionEvents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggers/retentionEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -3884,6 +4872,10 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggers/retentionEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3901,6 +4893,12 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// The link (`$ref`) of `retentionEventType` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/triggers/retentionEvents/{id}/retentionEventType/$ref`
+    ///
+    /// Permissions for `GET /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3926,6 +4924,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/triggerTypes/retentionEventTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEventType>> {
@@ -3934,6 +4936,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/triggerTypes/retentionEventTypes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3941,6 +4947,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/triggerTypes/retentionEventTypes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -3977,12 +4987,20 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggerTypes/retentionEventTypes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEventType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggerTypes/retentionEventTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -3992,6 +5010,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggerTypes/retentionEventTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4014,6 +5036,10 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/retentionLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionLabel>> {
@@ -4022,6 +5048,10 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/retentionLabels/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4029,6 +5059,10 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/retentionLabels`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -4063,12 +5097,20 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -4078,6 +5120,10 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4116,6 +5162,12 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// The link (`$ref`) of `retentionEventType` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4140,12 +5192,20 @@ impl MicrosoftGraphSecurityRulesRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/rules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::RulesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/rules`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RulesRoot,
@@ -4155,6 +5215,10 @@ impl MicrosoftGraphSecurityRulesRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/rules`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4191,6 +5255,10 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SiteSource>> {
@@ -4199,6 +5267,10 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4206,6 +5278,10 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -4242,12 +5318,20 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::SiteSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -4257,6 +5341,10 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4286,6 +5374,12 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// The link (`$ref`) of `site` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site/$ref`: no permission listed in the pinned permissions table.
     pub fn site_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4311,6 +5405,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/categories/{id}/subcategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SubcategoryTemplate>> {
@@ -4319,6 +5417,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/categories/{id}/subcategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4326,6 +5428,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/categories/{id}/subcategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -4360,12 +5466,20 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/categories/{id}/subcategories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::SubcategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/categories/{id}/subcategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -4375,6 +5489,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/categories/{id}/subcategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4396,12 +5514,20 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggerTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggerTypesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggerTypes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggerTypesRoot,
@@ -4411,6 +5537,10 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggerTypes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4444,12 +5574,20 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggersRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggers`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggersRoot,
@@ -4459,6 +5597,10 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggers`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4495,6 +5637,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UnifiedGroupSource>> {
@@ -4503,6 +5649,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4510,6 +5660,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -4546,12 +5700,20 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::UnifiedGroupSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -4561,6 +5723,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4588,6 +5754,12 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4615,6 +5787,10 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/userSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UserSource>> {
@@ -4623,6 +5799,10 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/userSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4630,6 +5810,10 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/{id}/userSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -4664,12 +5848,20 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/{id}/userSources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::UserSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/custodians/{id}/userSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -4679,6 +5871,10 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/userSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4729,6 +5925,10 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /termStore/groups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Group>> {
@@ -4737,6 +5937,10 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /termStore/groups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4744,6 +5948,10 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /termStore/groups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -4808,12 +6016,20 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /termStore/groups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /termStore/groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -4823,6 +6039,10 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /termStore/groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4885,6 +6105,10 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /termStore/sets/{id}/relations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Relation>> {
@@ -4893,6 +6117,10 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /termStore/sets/{id}/relations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4900,6 +6128,10 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /termStore/sets/{id}/relations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -4962,12 +6194,20 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /termStore/sets/{id}/relations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Relation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /termStore/sets/{id}/relations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -4977,6 +6217,10 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /termStore/sets/{id}/relations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5010,6 +6254,12 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// The link (`$ref`) of `fromTerm` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /termStore/sets/{id}/relations/{id}/fromTerm/$ref`
+    ///
+    /// Permissions for `GET /termStore/sets/{id}/relations/{id}/fromTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /termStore/sets/{id}/relations/{id}/fromTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /termStore/sets/{id}/relations/{id}/fromTerm/$ref`: no permission listed in the pinned permissions table.
     pub fn from_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5019,6 +6269,12 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// The link (`$ref`) of `set` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /termStore/sets/{id}/relations/{id}/set/$ref`
+    ///
+    /// Permissions for `GET /termStore/sets/{id}/relations/{id}/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /termStore/sets/{id}/relations/{id}/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /termStore/sets/{id}/relations/{id}/set/$ref`: no permission listed in the pinned permissions table.
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5028,6 +6284,12 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// The link (`$ref`) of `toTerm` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /termStore/sets/{id}/relations/{id}/toTerm/$ref`
+    ///
+    /// Permissions for `GET /termStore/sets/{id}/relations/{id}/toTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /termStore/sets/{id}/relations/{id}/toTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /termStore/sets/{id}/relations/{id}/toTerm/$ref`: no permission listed in the pinned permissions table.
     pub fn to_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5083,6 +6345,10 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /termStore/sets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Set>> {
@@ -5091,6 +6357,10 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /termStore/sets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5098,6 +6368,10 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /termStore/sets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Set,
@@ -5162,18 +6436,30 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /termStore/sets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Set> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /termStore/sets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph_term_store::Set) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /termStore/sets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5264,12 +6550,20 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /termStore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Store> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /termStore`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Store,
@@ -5279,6 +6573,10 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /termStore`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5351,6 +6649,10 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /termStore/sets/{id}/children`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Term>> {
@@ -5359,6 +6661,10 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /termStore/sets/{id}/children/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5366,6 +6672,10 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /termStore/sets/{id}/children`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -5430,12 +6740,20 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /termStore/sets/{id}/children/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Term> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /termStore/sets/{id}/children/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -5445,6 +6763,10 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /termStore/sets/{id}/children/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5480,6 +6802,12 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// The link (`$ref`) of `set` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /termStore/sets/{id}/children/{id}/set/$ref`
+    ///
+    /// Permissions for `GET /termStore/sets/{id}/children/{id}/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /termStore/sets/{id}/children/{id}/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /termStore/sets/{id}/children/{id}/set/$ref`: no permission listed in the pinned permissions table.
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5529,6 +6857,10 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendar/multiValueExtendedProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5539,6 +6871,10 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendar/multiValueExtendedProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5546,6 +6882,10 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendar/multiValueExtendedProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -5602,6 +6942,10 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendar/multiValueExtendedProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiValueLegacyExtendedProperty> {
@@ -5610,6 +6954,10 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendar/multiValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -5619,6 +6967,10 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendar/multiValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5640,12 +6992,20 @@ impl NamePronunciationSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/namePronunciation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::NamePronunciationSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/namePronunciation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::NamePronunciationSettings,
@@ -5655,6 +7015,10 @@ impl NamePronunciationSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/namePronunciation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5679,6 +7043,10 @@ impl NamedLocationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /conditionalAccess/namedLocations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyNamedLocation>> {
@@ -5687,6 +7055,10 @@ impl NamedLocationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /conditionalAccess/namedLocations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5694,6 +7066,10 @@ impl NamedLocationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /conditionalAccess/namedLocations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -5725,12 +7101,20 @@ impl NamedLocationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /conditionalAccess/namedLocations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /conditionalAccess/namedLocations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -5740,12 +7124,20 @@ impl NamedLocationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /conditionalAccess/namedLocations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /conditionalAccess/namedLocations/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5796,12 +7188,20 @@ impl NewsLinkPageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.newsLinkPage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::NewsLinkPage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.newsLinkPage/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5809,6 +7209,10 @@ impl NewsLinkPageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.newsLinkPage`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::NewsLinkPage,
@@ -5868,18 +7272,30 @@ impl NewsLinkPageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.newsLinkPage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::NewsLinkPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/items/{id}/microsoft.graph.newsLinkPage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::NewsLinkPage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/microsoft.graph.newsLinkPage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5928,6 +7344,12 @@ impl NewsLinkPageRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5937,6 +7359,12 @@ impl NewsLinkPageRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5946,6 +7374,10 @@ impl NewsLinkPageRequestBuilder {
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/publish`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -5994,12 +7426,20 @@ impl NotebookCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/notebooks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Notebook>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/notebooks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6007,6 +7447,10 @@ impl NotebookCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/notebooks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Notebook,
@@ -6023,6 +7467,10 @@ impl NotebookCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getNotebookFromWebUrl`.
     ///
     /// HTTP: `POST /me/onenote/notebooks/getNotebookFromWebUrl`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get_notebook_from_web_url(
         &self,
         web_url: &str,
@@ -6037,6 +7485,10 @@ impl NotebookCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getRecentNotebooks`.
     ///
     /// HTTP: `GET /me/onenote/notebooks/getRecentNotebooks(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: bool,
@@ -6101,18 +7553,30 @@ impl NotebookRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/notebooks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Notebook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/notebooks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Notebook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/notebooks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6139,6 +7603,10 @@ impl NotebookRequestBuilder {
     /// Bound action `microsoft.graph.copyNotebook`.
     ///
     /// HTTP: `POST /me/onenote/notebooks/{id}/copyNotebook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_notebook(
         &self,
         parameters: &super::parameters::CopyNotebookParameters,
@@ -6171,6 +7639,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /oauth2PermissionGrants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -6179,6 +7651,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /oauth2PermissionGrants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6186,6 +7662,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /oauth2PermissionGrants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -6202,6 +7682,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /oauth2PermissionGrants/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -6229,12 +7713,20 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /oauth2PermissionGrants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OAuth2PermissionGrant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /oauth2PermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -6244,6 +7736,10 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /oauth2PermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6268,6 +7764,10 @@ impl OnPremisesAgentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/agents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnPremisesAgent>> {
@@ -6276,6 +7776,10 @@ impl OnPremisesAgentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/agents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6283,6 +7787,10 @@ impl OnPremisesAgentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles/{id}/agents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesAgent,
@@ -6317,6 +7825,10 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/agentGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnPremisesAgentGroup>> {
@@ -6325,6 +7837,10 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/agentGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6332,6 +7848,10 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles/{id}/agentGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesAgentGroup,
@@ -6363,12 +7883,20 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/agentGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesAgentGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /onPremisesPublishingProfiles/{id}/agentGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesAgentGroup,
@@ -6378,6 +7906,10 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6406,6 +7938,12 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// HTTP: `GET/POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/$ref`
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/$ref`
+    ///
+    /// Permissions for `GET /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/$ref` (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn agents_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6417,6 +7955,12 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// HTTP: `GET/POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/$ref`
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/$ref`
+    ///
+    /// Permissions for `GET /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn published_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6441,12 +7985,20 @@ impl OnPremisesAgentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/agents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesAgent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /onPremisesPublishingProfiles/{id}/agents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesAgent,
@@ -6456,6 +8008,10 @@ impl OnPremisesAgentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/agents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6474,6 +8030,12 @@ impl OnPremisesAgentRequestBuilder {
     /// HTTP: `GET/POST /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups/$ref`
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups/{id}/$ref`
+    ///
+    /// Permissions for `GET /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups/$ref` (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups/{id}/$ref` (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn agent_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6499,6 +8061,10 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/onPremisesSynchronization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6509,6 +8075,10 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/onPremisesSynchronization/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6516,6 +8086,10 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/onPremisesSynchronization`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -6550,6 +8124,10 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/onPremisesSynchronization/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPremisesDirectorySynchronization> {
@@ -6558,6 +8136,10 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/onPremisesSynchronization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -6567,6 +8149,10 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/onPremisesSynchronization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6589,6 +8175,10 @@ impl OnPremisesPublishingProfileCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnPremisesPublishingProfile>> {
@@ -6597,6 +8187,10 @@ impl OnPremisesPublishingProfileCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6604,6 +8198,10 @@ impl OnPremisesPublishingProfileCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesPublishingProfile,
@@ -6638,12 +8236,20 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesPublishingProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /onPremisesPublishingProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesPublishingProfile,
@@ -6653,6 +8259,10 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6731,6 +8341,12 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// HTTP: `GET/POST /onPremisesPublishingProfiles/{id}/applicationSegments/$ref`
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/applicationSegments/{id}/$ref`
+    ///
+    /// Permissions for `GET /onPremisesPublishingProfiles/{id}/applicationSegments/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /onPremisesPublishingProfiles/{id}/applicationSegments/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/applicationSegments/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn application_segments_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6781,12 +8397,20 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onPremisesSyncBehavior`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesSyncBehavior> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onPremisesSyncBehavior`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesSyncBehavior,
@@ -6796,6 +8420,10 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onPremisesSyncBehavior`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6818,6 +8446,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6828,6 +8460,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6835,6 +8471,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -6854,6 +8494,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -6888,6 +8532,10 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnTokenIssuanceStartCustomExtension> {
@@ -6896,6 +8544,10 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -6905,12 +8557,20 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -6965,6 +8625,10 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteOperation>> {
@@ -6973,6 +8637,10 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6980,6 +8648,10 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -7037,12 +8709,20 @@ impl OnenoteOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -7052,6 +8732,10 @@ impl OnenoteOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7102,12 +8786,20 @@ impl OnenotePageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/pages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OnenotePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/pages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7115,6 +8807,10 @@ impl OnenotePageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/pages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenotePage,
@@ -7172,24 +8868,42 @@ impl OnenotePageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/pages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenotePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/pages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OnenotePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/pages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/pages/{id}/$value`
+    ///
+    /// Permissions for `GET /me/onenote/pages/{id}/$value` (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    ///
+    /// Permissions for `PUT /me/onenote/pages/{id}/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/pages/{id}/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -7218,6 +8932,12 @@ impl OnenotePageRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/pages/{id}/content`
     ///
+    /// Permissions for `GET /me/onenote/pages/{id}/content` (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    ///
+    /// Permissions for `PUT /me/onenote/pages/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/pages/{id}/content`: no permission listed in the pinned permissions table.
+    ///
     /// Named `content_2` because `content` is taken here (by another method, or by a standard trait method of the builders).
     pub fn content_2(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
@@ -7228,6 +8948,10 @@ impl OnenotePageRequestBuilder {
     /// Bound action `microsoft.graph.copyToSection`.
     ///
     /// HTTP: `POST /me/onenote/pages/{id}/copyToSection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_to_section(
         &self,
         parameters: &super::parameters::CopyToSectionParameters,
@@ -7242,6 +8966,10 @@ impl OnenotePageRequestBuilder {
     /// Bound action `microsoft.graph.onenotePatchContent`.
     ///
     /// HTTP: `POST /me/onenote/pages/{id}/onenotePatchContent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn onenote_patch_content(
         &self,
         commands: &[models::microsoft_graph::OnenotePatchContentCommand],
@@ -7256,6 +8984,10 @@ impl OnenotePageRequestBuilder {
     /// Bound function `microsoft.graph.preview`.
     ///
     /// HTTP: `GET /me/onenote/pages/{id}/preview(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn preview(&self) -> Request<models::microsoft_graph::OnenotePagePreview> {
         Request::json(
             &self.client,

@@ -49,18 +49,30 @@ impl OnenoteRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::Onenote> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Onenote) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -169,6 +181,10 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/resources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteResource>> {
@@ -177,6 +193,10 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/resources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -184,6 +204,10 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/resources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -241,12 +265,20 @@ impl OnenoteResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/resources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -256,12 +288,22 @@ impl OnenoteResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/resources/{id}/$value`
+    ///
+    /// Permissions for `GET /me/onenote/resources/{id}/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/onenote/resources/{id}/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/resources/{id}/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -271,6 +313,12 @@ impl OnenoteResourceRequestBuilder {
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/resources/{id}/content`
+    ///
+    /// Permissions for `GET /me/onenote/resources/{id}/content` (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    ///
+    /// Permissions for `PUT /me/onenote/resources/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/resources/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Named `content_2` because `content` is taken here (by another method, or by a standard trait method of the builders).
     pub fn content_2(&self) -> MediaContentRequestBuilder {
@@ -326,6 +374,10 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/sections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteSection>> {
@@ -334,6 +386,10 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/sections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -341,6 +397,10 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/sections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteSection,
@@ -400,18 +460,30 @@ impl OnenoteSectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/sections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/sections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OnenoteSection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/sections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -446,6 +518,10 @@ impl OnenoteSectionRequestBuilder {
     /// Bound action `microsoft.graph.copyToNotebook`.
     ///
     /// HTTP: `POST /me/onenote/sections/{id}/copyToNotebook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_to_notebook(
         &self,
         parameters: &super::parameters::CopyToNotebookParameters,
@@ -460,6 +536,10 @@ impl OnenoteSectionRequestBuilder {
     /// Bound action `microsoft.graph.copyToSectionGroup`.
     ///
     /// HTTP: `POST /me/onenote/sections/{id}/copyToSectionGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_to_section_group(
         &self,
         parameters: &super::parameters::CopyToSectionGroupParameters,
@@ -516,12 +596,20 @@ impl OrgContactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /contacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OrgContact>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /contacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -529,6 +617,10 @@ impl OrgContactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /contacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrgContact,
@@ -545,6 +637,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /contacts/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -557,6 +653,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /contacts/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -571,6 +671,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /contacts/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -585,6 +689,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /contacts/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -599,6 +707,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /contacts/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -654,18 +766,30 @@ impl OrgContactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /contacts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OrgContact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /contacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OrgContact) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /contacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -792,6 +916,12 @@ impl OrgContactRequestBuilder {
     /// HTTP: `GET/POST /contacts/{id}/directReports/$ref`
     ///
     /// HTTP: `DELETE /contacts/{id}/directReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/directReports/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /contacts/{id}/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -801,6 +931,12 @@ impl OrgContactRequestBuilder {
     /// The link (`$ref`) of `manager` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /contacts/{id}/manager/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/manager/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `PUT /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -812,6 +948,12 @@ impl OrgContactRequestBuilder {
     /// HTTP: `GET/POST /contacts/{id}/memberOf/$ref`
     ///
     /// HTTP: `DELETE /contacts/{id}/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/memberOf/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /contacts/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -823,6 +965,12 @@ impl OrgContactRequestBuilder {
     /// HTTP: `GET/POST /contacts/{id}/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /contacts/{id}/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /contacts/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -834,6 +982,12 @@ impl OrgContactRequestBuilder {
     /// HTTP: `GET/POST /contacts/{id}/transitiveReports/$ref`
     ///
     /// HTTP: `DELETE /contacts/{id}/transitiveReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/transitiveReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /contacts/{id}/transitiveReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/transitiveReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -843,6 +997,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /contacts/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -857,6 +1015,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /contacts/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -871,6 +1033,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /contacts/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -885,6 +1051,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /contacts/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -899,6 +1069,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /contacts/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -909,6 +1083,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /contacts/{id}/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -961,12 +1139,20 @@ impl OrganizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /organization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Organization>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /organization/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -974,6 +1160,10 @@ impl OrganizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /organization`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Organization,
@@ -990,6 +1180,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /organization/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -1002,6 +1196,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /organization/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -1016,6 +1214,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /organization/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -1030,6 +1232,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /organization/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1085,18 +1291,30 @@ impl OrganizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Organization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `Organization.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Organization) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1155,6 +1373,12 @@ impl OrganizationRequestBuilder {
     /// HTTP: `GET/POST /organization/{id}/certificateBasedAuthConfiguration/$ref`
     ///
     /// HTTP: `DELETE /organization/{id}/certificateBasedAuthConfiguration/{id}/$ref`
+    ///
+    /// Permissions for `GET /organization/{id}/certificateBasedAuthConfiguration/$ref` (narrowest first): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /organization/{id}/certificateBasedAuthConfiguration/$ref` (narrowest first): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /organization/{id}/certificateBasedAuthConfiguration/{id}/$ref` (narrowest first): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
     pub fn certificate_based_auth_configuration_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -1166,6 +1390,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /organization/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1180,6 +1408,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /organization/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1194,6 +1426,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /organization/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1208,6 +1444,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /organization/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1222,6 +1462,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /organization/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1271,12 +1515,20 @@ impl OrganizationSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationSettings,
@@ -1286,6 +1538,10 @@ impl OrganizationSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1341,6 +1597,10 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /organization/{id}/branding/localizations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1351,6 +1611,10 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /organization/{id}/branding/localizations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1358,6 +1622,10 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /organization/{id}/branding/localizations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -1416,6 +1684,10 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/branding/localizations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OrganizationalBrandingLocalization> {
@@ -1424,6 +1696,10 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/branding/localizations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -1433,12 +1709,22 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/branding/localizations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `backgroundImage`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/backgroundImage`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1448,6 +1734,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `bannerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/bannerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1457,6 +1749,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `customCSS`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/customCSS`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1466,6 +1764,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `favicon`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/favicon`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1475,6 +1779,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `headerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/headerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1484,6 +1794,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `squareLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/squareLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1493,6 +1809,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `squareLogoDark`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/squareLogoDark`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1541,12 +1863,20 @@ impl OrganizationalBrandingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/branding`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationalBranding> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/branding`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBranding,
@@ -1556,6 +1886,10 @@ impl OrganizationalBrandingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/branding`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1584,6 +1918,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `backgroundImage`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/backgroundImage`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1593,6 +1933,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `bannerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/bannerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1602,6 +1948,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `customCSS`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/customCSS`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1611,6 +1963,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `favicon`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/favicon`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1620,6 +1978,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `headerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/headerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1629,6 +1993,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `squareLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/squareLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1638,6 +2008,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `squareLogoDark`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/squareLogoDark`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1687,6 +2063,10 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /organization/{id}/branding/themes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OrganizationalBrandingTheme>> {
@@ -1695,6 +2075,10 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /organization/{id}/branding/themes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1702,6 +2086,10 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /organization/{id}/branding/themes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingTheme,
@@ -1761,6 +2149,10 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /organization/{id}/branding/themes/{id}/localizations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1771,6 +2163,10 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /organization/{id}/branding/themes/{id}/localizations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1778,6 +2174,10 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /organization/{id}/branding/themes/{id}/localizations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingThemeLocalization,
@@ -1836,6 +2236,10 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/branding/themes/{id}/localizations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OrganizationalBrandingThemeLocalization> {
@@ -1844,6 +2248,10 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/branding/themes/{id}/localizations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingThemeLocalization,
@@ -1853,12 +2261,22 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `backgroundImage`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/backgroundImage`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/themes/{id}/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1868,6 +2286,12 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// The content of the stream property `bannerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/bannerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/themes/{id}/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1877,6 +2301,12 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// The content of the stream property `customCSS`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/customCSS`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/themes/{id}/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1886,6 +2316,12 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// The content of the stream property `favicon`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/favicon`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/themes/{id}/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1895,6 +2331,12 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// The content of the stream property `headerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/headerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/themes/{id}/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1904,6 +2346,12 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// The content of the stream property `squareLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1913,6 +2361,12 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// The content of the stream property `squareLogoDark`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogoDark`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1961,12 +2415,20 @@ impl OrganizationalBrandingThemeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/branding/themes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationalBrandingTheme> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/branding/themes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingTheme,
@@ -1976,6 +2438,10 @@ impl OrganizationalBrandingThemeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/branding/themes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2032,6 +2498,10 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/outlook/masterCategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookCategory>> {
@@ -2040,6 +2510,10 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/outlook/masterCategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2047,6 +2521,10 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/outlook/masterCategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -2100,12 +2578,20 @@ impl OutlookCategoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/outlook/masterCategories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/outlook/masterCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -2115,6 +2601,10 @@ impl OutlookCategoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/outlook/masterCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2158,18 +2648,30 @@ impl OutlookItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyOutlookItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyOutlookItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2297,12 +2799,20 @@ impl OutlookTaskCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/outlook/tasks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OutlookTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/outlook/tasks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2310,6 +2820,10 @@ impl OutlookTaskCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/outlook/tasks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookTask,
@@ -2366,6 +2880,10 @@ impl OutlookTaskFolderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/outlook/taskFolders`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookTaskFolder>> {
@@ -2374,6 +2892,10 @@ impl OutlookTaskFolderCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/outlook/taskFolders/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2381,6 +2903,10 @@ impl OutlookTaskFolderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/outlook/taskFolders`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookTaskFolder,
@@ -2434,12 +2960,20 @@ impl OutlookTaskFolderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/outlook/taskFolders/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookTaskFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/outlook/taskFolders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookTaskFolder,
@@ -2449,6 +2983,10 @@ impl OutlookTaskFolderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/outlook/taskFolders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2527,6 +3065,10 @@ impl OutlookTaskGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/outlook/taskGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookTaskGroup>> {
@@ -2535,6 +3077,10 @@ impl OutlookTaskGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/outlook/taskGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2542,6 +3088,10 @@ impl OutlookTaskGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/outlook/taskGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookTaskGroup,
@@ -2595,12 +3145,20 @@ impl OutlookTaskGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/outlook/taskGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookTaskGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/outlook/taskGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookTaskGroup,
@@ -2610,6 +3168,10 @@ impl OutlookTaskGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/outlook/taskGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2665,18 +3227,30 @@ impl OutlookTaskRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/outlook/tasks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/outlook/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::OutlookTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/outlook/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2717,6 +3291,10 @@ impl OutlookTaskRequestBuilder {
     /// Bound action `microsoft.graph.complete`.
     ///
     /// HTTP: `POST /me/outlook/tasks/{id}/complete`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn complete(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookTask>> {
@@ -2764,18 +3342,30 @@ impl OutlookUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/outlook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/outlook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OutlookUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/outlook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2822,6 +3412,10 @@ impl OutlookUserRequestBuilder {
     /// Bound function `microsoft.graph.supportedLanguages`.
     ///
     /// HTTP: `GET /me/outlook/supportedLanguages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     pub fn supported_languages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LocaleInfo>> {
@@ -2834,6 +3428,10 @@ impl OutlookUserRequestBuilder {
     /// Bound function `microsoft.graph.supportedTimeZones`.
     ///
     /// HTTP: `GET /me/outlook/supportedTimeZones(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     pub fn supported_time_zones(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeZoneInformation>> {
@@ -2846,6 +3444,10 @@ impl OutlookUserRequestBuilder {
     /// Bound function `microsoft.graph.supportedTimeZones`.
     ///
     /// HTTP: `GET /me/outlook/supportedTimeZones(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     ///
     /// Named `supported_time_zones_2` because `supported_time_zones` is taken here (by another method, or by a standard trait method of the builders).
     pub fn supported_time_zones_2(
@@ -2918,12 +3520,20 @@ impl PageTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/pageTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PageTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/pageTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2931,6 +3541,10 @@ impl PageTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/pageTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PageTemplate,
@@ -2990,18 +3604,30 @@ impl PageTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/pageTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PageTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/pageTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PageTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/pageTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3069,6 +3695,12 @@ impl PageTemplateRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/pageTemplates/{id}/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/pageTemplates/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/pageTemplates/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/pageTemplates/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3078,6 +3710,12 @@ impl PageTemplateRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/pageTemplates/{id}/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/pageTemplates/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/pageTemplates/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/pageTemplates/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3126,12 +3764,20 @@ impl PartnerInformationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/partnerInformation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PartnerInformation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/partnerInformation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PartnerInformation,
@@ -3141,6 +3787,10 @@ impl PartnerInformationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/partnerInformation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3175,6 +3825,10 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3185,6 +3839,10 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3192,6 +3850,10 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3238,6 +3900,10 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PasskeyAuthenticationMethodTarget> {
@@ -3246,6 +3912,10 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3255,6 +3925,10 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3299,6 +3973,10 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/passwordMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PasswordAuthenticationMethod>> {
@@ -3307,6 +3985,10 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/passwordMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3314,6 +3996,10 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/passwordMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -3370,12 +4056,20 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/passwordMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PasswordAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/passwordMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -3385,12 +4079,20 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/passwordMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/passwordMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3401,6 +4103,10 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/passwordMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3411,6 +4117,10 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/passwordMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3465,6 +4175,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/passwordlessMicrosoftAuthenticatorMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3477,6 +4191,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/passwordlessMicrosoftAuthenticatorMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3484,6 +4202,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/passwordlessMicrosoftAuthenticatorMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
@@ -3544,6 +4266,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3554,6 +4280,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
@@ -3563,6 +4293,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3578,6 +4312,12 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// The link (`$ref`) of `device` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/device/$ref`
+    ///
+    /// Permissions for `GET /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3587,6 +4327,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3597,6 +4341,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3607,6 +4355,10 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3636,12 +4388,20 @@ impl PeopleAdminSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PeopleAdminSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PeopleAdminSettings,
@@ -3651,6 +4411,10 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3783,12 +4547,20 @@ impl PermissionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/permissions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Sites.FullControl.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Permission>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/permissions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Sites.FullControl.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3796,6 +4568,10 @@ impl PermissionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/permissions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): Application `Sites.FullControl.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Permission,
@@ -3874,6 +4650,10 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantConditionSet>> {
@@ -3882,6 +4662,10 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3889,6 +4673,10 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -3945,12 +4733,20 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantConditionSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -3960,6 +4756,10 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4006,6 +4806,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantPolicy>> {
@@ -4014,6 +4818,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.permissionGrantPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4021,6 +4829,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -4037,6 +4849,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.permissionGrantPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4049,6 +4865,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4063,6 +4883,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4077,6 +4901,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4130,12 +4958,20 @@ impl PermissionGrantPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -4145,6 +4981,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4171,6 +5011,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4185,6 +5029,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4199,6 +5047,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4213,6 +5065,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4227,6 +5083,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4292,24 +5152,40 @@ impl PermissionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/permission`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Permission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/permission`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Permission) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/permission`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.grant`.
     ///
     /// HTTP: `POST /shares/{id}/permission/grant`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn grant(
         &self,
         parameters: &super::parameters::GrantParameters,
@@ -4320,6 +5196,10 @@ impl PermissionRequestBuilder {
     /// Bound action `microsoft.graph.revokeGrants`.
     ///
     /// HTTP: `POST /shares/{id}/permission/revokeGrants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn revoke_grants(
         &self,
         grantees: &[models::microsoft_graph::DriveRecipient],
@@ -4372,6 +5252,10 @@ impl PersonAnniversaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/anniversaries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonAnniversary>> {
@@ -4380,6 +5264,10 @@ impl PersonAnniversaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/anniversaries/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4387,6 +5275,10 @@ impl PersonAnniversaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/anniversaries`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonAnniversary,
@@ -4440,12 +5332,20 @@ impl PersonAnniversaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/anniversaries/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PersonAnniversary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/anniversaries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PersonAnniversary,
@@ -4455,6 +5355,10 @@ impl PersonAnniversaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/anniversaries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4499,6 +5403,10 @@ impl PersonAnnotationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/notes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonAnnotation>> {
@@ -4507,6 +5415,10 @@ impl PersonAnnotationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/notes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4514,6 +5426,10 @@ impl PersonAnnotationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/notes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonAnnotation,
@@ -4567,12 +5483,20 @@ impl PersonAnnotationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/notes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PersonAnnotation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/notes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PersonAnnotation,
@@ -4582,6 +5506,10 @@ impl PersonAnnotationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/notes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4626,12 +5554,20 @@ impl PersonAwardCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/awards`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PersonAward>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/awards/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4639,6 +5575,10 @@ impl PersonAwardCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/awards`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonAward,
@@ -4692,18 +5632,30 @@ impl PersonAwardRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/awards/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PersonAward> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/awards/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PersonAward) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/awards/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4748,6 +5700,10 @@ impl PersonCertificationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/certifications`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonCertification>> {
@@ -4756,6 +5712,10 @@ impl PersonCertificationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/certifications/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4763,6 +5723,10 @@ impl PersonCertificationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/certifications`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonCertification,
@@ -4816,12 +5780,20 @@ impl PersonCertificationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/certifications/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PersonCertification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/certifications/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PersonCertification,
@@ -4831,6 +5803,10 @@ impl PersonCertificationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/certifications/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4877,12 +5853,20 @@ impl PersonCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/people`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Person>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/people/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4890,6 +5874,10 @@ impl PersonCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/people`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Person,
@@ -4944,6 +5932,10 @@ impl PersonInterestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/interests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonInterest>> {
@@ -4952,6 +5944,10 @@ impl PersonInterestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/interests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4959,6 +5955,10 @@ impl PersonInterestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/interests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonInterest,
@@ -5012,18 +6012,30 @@ impl PersonInterestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/interests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PersonInterest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/interests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PersonInterest) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/interests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5068,12 +6080,20 @@ impl PersonNameCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/names`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PersonName>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/names/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5081,6 +6101,10 @@ impl PersonNameCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/names`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonName,
@@ -5134,18 +6158,30 @@ impl PersonNameRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/names/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PersonName> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/names/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PersonName) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/names/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5189,18 +6225,30 @@ impl PersonRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/people/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Person> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/people/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Person) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/people/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5245,6 +6293,10 @@ impl PersonWebsiteCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/websites`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonWebsite>> {
@@ -5253,6 +6305,10 @@ impl PersonWebsiteCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/websites/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5260,6 +6316,10 @@ impl PersonWebsiteCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/websites`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonWebsite,
@@ -5313,18 +6373,30 @@ impl PersonWebsiteRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/websites/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PersonWebsite> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/websites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PersonWebsite) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/websites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5369,6 +6441,10 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/phoneMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PhoneAuthenticationMethod>> {
@@ -5377,6 +6453,10 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/phoneMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5384,6 +6464,10 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/phoneMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -5437,12 +6521,20 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/phoneMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PhoneAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/phoneMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -5452,12 +6544,20 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/phoneMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5468,6 +6568,10 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5478,6 +6582,10 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5507,12 +6615,20 @@ impl PhotoUpdateSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/photoUpdateSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PhotoUpdateSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/photoUpdateSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhotoUpdateSettings,
@@ -5522,6 +6638,10 @@ impl PhotoUpdateSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/photoUpdateSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5568,6 +6688,10 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/pinnedMessages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PinnedChatMessageInfo>> {
@@ -5576,6 +6700,10 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/pinnedMessages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5583,6 +6711,10 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/pinnedMessages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -5638,12 +6770,20 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/pinnedMessages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PinnedChatMessageInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/pinnedMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -5653,6 +6793,10 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/pinnedMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5668,6 +6812,12 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// The link (`$ref`) of `message` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/pinnedMessages/{id}/message/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
     pub fn message_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5693,12 +6843,20 @@ impl PlaceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Place>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5706,6 +6864,10 @@ impl PlaceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Place,
@@ -5756,18 +6918,30 @@ impl PlaceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Place> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Place) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5798,6 +6972,10 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/assignedToTaskBoardFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat> {
@@ -5806,6 +6984,10 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/assignedToTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat,
@@ -5815,6 +6997,10 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/assignedToTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5839,6 +7025,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/buckets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerBucket>> {
@@ -5847,6 +7037,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/buckets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5854,6 +7048,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/buckets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerBucket,
@@ -5870,6 +7068,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/buckets/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerBucket>> {
@@ -5882,6 +7084,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/buckets/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -5913,18 +7119,30 @@ impl PlannerBucketRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/buckets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerBucket> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/buckets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerBucket) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/buckets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5943,6 +7161,12 @@ impl PlannerBucketRequestBuilder {
     /// HTTP: `GET/POST /planner/buckets/{id}/tasks/$ref`
     ///
     /// HTTP: `DELETE /planner/buckets/{id}/tasks/{id}/$ref`
+    ///
+    /// Permissions for `GET /planner/buckets/{id}/tasks/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /planner/buckets/{id}/tasks/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /planner/buckets/{id}/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5967,6 +7191,10 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/bucketTaskBoardFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerBucketTaskBoardTaskFormat> {
@@ -5975,6 +7203,10 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/bucketTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerBucketTaskBoardTaskFormat,
@@ -5984,6 +7216,10 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/bucketTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6006,6 +7242,10 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/planner/all`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -6014,6 +7254,10 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/planner/all/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6021,6 +7265,10 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/planner/all`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyPlannerDelta,
@@ -6037,6 +7285,10 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/planner/all/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -6117,12 +7369,20 @@ impl PlannerDeltaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/planner/all/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPlannerDelta> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/planner/all/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyPlannerDelta,
@@ -6132,6 +7392,10 @@ impl PlannerDeltaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/planner/all/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6204,12 +7468,20 @@ impl PlannerGoalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/goals`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerGoal>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/goals/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6217,6 +7489,10 @@ impl PlannerGoalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/goals`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerGoal,
@@ -6233,6 +7509,10 @@ impl PlannerGoalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/goals/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -6262,18 +7542,30 @@ impl PlannerGoalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/goals/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerGoal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/goals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PlannerGoal) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/goals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6292,6 +7584,12 @@ impl PlannerGoalRequestBuilder {
     /// HTTP: `GET/POST /planner/goals/{id}/tasks/$ref`
     ///
     /// HTTP: `DELETE /planner/goals/{id}/tasks/{id}/$ref`
+    ///
+    /// Permissions for `GET /planner/goals/{id}/tasks/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /planner/goals/{id}/tasks/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /planner/goals/{id}/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6338,18 +7636,30 @@ impl PlannerGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groups/{id}/planner`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groups/{id}/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PlannerGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groups/{id}/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6368,6 +7678,12 @@ impl PlannerGroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/planner/plans/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/planner/plans/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/planner/plans/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/planner/plans/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/planner/plans/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6425,12 +7741,20 @@ impl PlannerPlanCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/plans`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerPlan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/plans/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6438,6 +7762,10 @@ impl PlannerPlanCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/plans`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerPlan,
@@ -6454,6 +7782,10 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/plans/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -6466,6 +7798,10 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/plans/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -6525,12 +7861,20 @@ impl PlannerPlanDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/plans/{id}/details`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlanDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/plans/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerPlanDetails,
@@ -6540,6 +7884,10 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/plans/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6593,18 +7941,30 @@ impl PlannerPlanRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/plans/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/plans/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerPlan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/plans/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6655,6 +8015,12 @@ impl PlannerPlanRequestBuilder {
     /// HTTP: `GET/POST /planner/plans/{id}/buckets/$ref`
     ///
     /// HTTP: `DELETE /planner/plans/{id}/buckets/{id}/$ref`
+    ///
+    /// Permissions for `GET /planner/plans/{id}/buckets/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /planner/plans/{id}/buckets/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /planner/plans/{id}/buckets/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn buckets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6666,6 +8032,12 @@ impl PlannerPlanRequestBuilder {
     /// HTTP: `GET/POST /planner/plans/{id}/goals/$ref`
     ///
     /// HTTP: `DELETE /planner/plans/{id}/goals/{id}/$ref`
+    ///
+    /// Permissions for `GET /planner/plans/{id}/goals/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /planner/plans/{id}/goals/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /planner/plans/{id}/goals/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn goals_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6677,6 +8049,12 @@ impl PlannerPlanRequestBuilder {
     /// HTTP: `GET/POST /planner/plans/{id}/tasks/$ref`
     ///
     /// HTTP: `DELETE /planner/plans/{id}/tasks/{id}/$ref`
+    ///
+    /// Permissions for `GET /planner/plans/{id}/tasks/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /planner/plans/{id}/tasks/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /planner/plans/{id}/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6686,6 +8064,10 @@ impl PlannerPlanRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /planner/plans/{id}/archive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn archive(&self, justification: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
             .json_member_body("justification", Some(justification))
@@ -6693,6 +8075,10 @@ impl PlannerPlanRequestBuilder {
     /// Bound function `microsoft.graph.getUsageRights`.
     ///
     /// HTTP: `GET /planner/plans/{id}/getUsageRights(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_usage_rights(&self) -> Request<models::microsoft_graph::PlanUsageRight> {
         Request::json(
             &self.client,
@@ -6703,6 +8089,10 @@ impl PlannerPlanRequestBuilder {
     /// Bound action `microsoft.graph.moveToContainer`.
     ///
     /// HTTP: `POST /planner/plans/{id}/moveToContainer`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn move_to_container(
         &self,
         container: &models::microsoft_graph::AnyPlannerPlanContainer,
@@ -6717,6 +8107,10 @@ impl PlannerPlanRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /planner/plans/{id}/unarchive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unarchive(&self, justification: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
             .json_member_body("justification", Some(justification))
@@ -6739,6 +8133,10 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/progressTaskBoardFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerProgressTaskBoardTaskFormat> {
@@ -6747,6 +8145,10 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/progressTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerProgressTaskBoardTaskFormat,
@@ -6756,6 +8158,10 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/progressTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6777,18 +8183,30 @@ impl PlannerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Planner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Planner) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6861,6 +8279,10 @@ impl PlannerRosterCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/rosters`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerRoster>> {
@@ -6869,6 +8291,10 @@ impl PlannerRosterCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/rosters/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6876,6 +8302,10 @@ impl PlannerRosterCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/rosters`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerRoster,
@@ -6908,6 +8338,10 @@ impl PlannerRosterMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/rosters/{id}/members`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerRosterMember>> {
@@ -6916,6 +8350,10 @@ impl PlannerRosterMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/rosters/{id}/members/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6923,6 +8361,10 @@ impl PlannerRosterMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/rosters/{id}/members`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerRosterMember,
@@ -6954,12 +8396,20 @@ impl PlannerRosterMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/rosters/{id}/members/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerRosterMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/rosters/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerRosterMember,
@@ -6969,6 +8419,10 @@ impl PlannerRosterMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/rosters/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6990,18 +8444,30 @@ impl PlannerRosterRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/rosters/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerRoster> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/rosters/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PlannerRoster) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/rosters/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7030,6 +8496,12 @@ impl PlannerRosterRequestBuilder {
     /// HTTP: `GET/POST /planner/rosters/{id}/plans/$ref`
     ///
     /// HTTP: `DELETE /planner/rosters/{id}/plans/{id}/$ref`
+    ///
+    /// Permissions for `GET /planner/rosters/{id}/plans/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
+    ///
+    /// Permissions for `POST /planner/rosters/{id}/plans/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /planner/rosters/{id}/plans/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7039,6 +8511,10 @@ impl PlannerRosterRequestBuilder {
     /// Bound action `microsoft.graph.assignSensitivityLabel`.
     ///
     /// HTTP: `POST /planner/rosters/{id}/assignSensitivityLabel`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_sensitivity_label(
         &self,
         parameters: &super::parameters::PlannerRosterAssignSensitivityLabelParameters,
@@ -7071,12 +8547,20 @@ impl PlannerTaskCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/tasks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/tasks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7084,6 +8568,10 @@ impl PlannerTaskCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/tasks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerTask,
@@ -7100,6 +8588,10 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/tasks/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -7112,6 +8604,10 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/tasks/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -7141,12 +8637,20 @@ impl PlannerTaskDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/details`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTaskDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerTaskDetails,
@@ -7156,6 +8660,10 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7179,18 +8687,30 @@ impl PlannerTaskRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7255,12 +8775,20 @@ impl PlannerUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/planner/all/microsoft.graph.plannerUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/planner/all/microsoft.graph.plannerUser/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7268,6 +8796,10 @@ impl PlannerUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/planner/all/microsoft.graph.plannerUser`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerUser,
@@ -7284,6 +8816,10 @@ impl PlannerUserCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/planner/all/microsoft.graph.plannerUser/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -7335,18 +8871,30 @@ impl PlannerUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/planner`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7428,6 +8976,12 @@ impl PlannerUserRequestBuilder {
     /// HTTP: `GET/POST /me/planner/all/$ref`
     ///
     /// HTTP: `DELETE /me/planner/all/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/planner/all/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/planner/all/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/planner/all/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn all_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7439,6 +8993,12 @@ impl PlannerUserRequestBuilder {
     /// HTTP: `GET/POST /me/planner/favoritePlans/$ref`
     ///
     /// HTTP: `DELETE /me/planner/favoritePlans/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/planner/favoritePlans/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`.
+    ///
+    /// Permissions for `POST /me/planner/favoritePlans/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/planner/favoritePlans/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn favorite_plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7450,6 +9010,12 @@ impl PlannerUserRequestBuilder {
     /// HTTP: `GET/POST /me/planner/myDayTasks/$ref`
     ///
     /// HTTP: `DELETE /me/planner/myDayTasks/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/planner/myDayTasks/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/planner/myDayTasks/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/planner/myDayTasks/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn my_day_tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7461,6 +9027,12 @@ impl PlannerUserRequestBuilder {
     /// HTTP: `GET/POST /me/planner/plans/$ref`
     ///
     /// HTTP: `DELETE /me/planner/plans/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/planner/plans/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/planner/plans/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/planner/plans/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7472,6 +9044,12 @@ impl PlannerUserRequestBuilder {
     /// HTTP: `GET/POST /me/planner/recentPlans/$ref`
     ///
     /// HTTP: `DELETE /me/planner/recentPlans/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/planner/recentPlans/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`.
+    ///
+    /// Permissions for `POST /me/planner/recentPlans/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/planner/recentPlans/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn recent_plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7483,6 +9061,12 @@ impl PlannerUserRequestBuilder {
     /// HTTP: `GET/POST /me/planner/rosterPlans/$ref`
     ///
     /// HTTP: `DELETE /me/planner/rosterPlans/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/planner/rosterPlans/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/planner/rosterPlans/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/planner/rosterPlans/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn roster_plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7494,6 +9078,12 @@ impl PlannerUserRequestBuilder {
     /// HTTP: `GET/POST /me/planner/tasks/$ref`
     ///
     /// HTTP: `DELETE /me/planner/tasks/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/planner/tasks/$ref` (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/planner/tasks/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/planner/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7543,6 +9133,10 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/platformCredentialMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7553,6 +9147,10 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/platformCredentialMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7560,6 +9158,10 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -7618,6 +9220,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/platformCredentialMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlatformCredentialAuthenticationMethod> {
@@ -7626,6 +9232,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/platformCredentialMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -7635,6 +9245,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/platformCredentialMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7650,6 +9264,12 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// The link (`$ref`) of `device` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/authentication/platformCredentialMethods/{id}/device/$ref`
+    ///
+    /// Permissions for `GET /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7659,6 +9279,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7669,6 +9293,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7679,6 +9307,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -7708,18 +9340,30 @@ impl PolicyRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PolicyRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8022,12 +9666,20 @@ impl PostCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groups/{id}/threads/{id}/posts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Post>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groups/{id}/threads/{id}/posts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8035,6 +9687,10 @@ impl PostCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Post,
@@ -8090,18 +9746,30 @@ impl PostRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groups/{id}/threads/{id}/posts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Post> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groups/{id}/threads/{id}/posts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groups/{id}/threads/{id}/posts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8171,6 +9839,10 @@ impl PostRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts/{id}/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn forward(
         &self,
         parameters: &super::parameters::PostForwardParameters,
@@ -8181,6 +9853,10 @@ impl PostRequestBuilder {
     /// Bound action `microsoft.graph.reply`.
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts/{id}/reply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_member_body("Post", Some(post))
@@ -8204,6 +9880,10 @@ impl PrivateAccessSensorCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/sensors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrivateAccessSensor>> {
@@ -8212,6 +9892,10 @@ impl PrivateAccessSensorCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/sensors/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8219,6 +9903,10 @@ impl PrivateAccessSensorCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles/{id}/sensors`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivateAccessSensor,
@@ -8250,12 +9938,20 @@ impl PrivateAccessSensorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/sensors/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrivateAccessSensor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /onPremisesPublishingProfiles/{id}/sensors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivateAccessSensor,
@@ -8265,6 +9961,10 @@ impl PrivateAccessSensorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/sensors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8287,6 +9987,10 @@ impl PrivilegedAccessCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /privilegedAccess`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrivilegedAccess>> {
@@ -8295,6 +9999,10 @@ impl PrivilegedAccessCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /privilegedAccess/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8302,6 +10010,10 @@ impl PrivilegedAccessCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /privilegedAccess`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccess,
@@ -8334,6 +10046,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -8344,6 +10060,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8351,6 +10071,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentSchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -8370,6 +10094,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleFilterByCurrentUserOptions,
@@ -8414,6 +10142,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -8426,6 +10158,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8433,6 +10169,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -8454,6 +10194,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -8499,6 +10243,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -8509,6 +10257,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -8518,6 +10270,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8553,6 +10309,12 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8562,6 +10324,12 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8571,6 +10339,12 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),

@@ -21,6 +21,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule> {
@@ -29,6 +33,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -38,6 +46,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -73,6 +85,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -82,6 +100,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -91,6 +115,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -116,6 +146,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -128,6 +162,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -135,6 +173,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -156,6 +198,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -203,6 +249,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -213,6 +263,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -222,6 +276,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -277,6 +335,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -286,6 +350,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/group/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -295,6 +365,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/principal/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -304,6 +380,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -313,12 +395,20 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.recordDecisions`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/recordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -333,6 +423,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -355,6 +449,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -365,6 +463,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -372,6 +474,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilitySchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -391,6 +497,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleFilterByCurrentUserOptions,
@@ -435,6 +545,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -447,6 +561,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -454,6 +572,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -475,6 +597,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -522,6 +648,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -532,6 +662,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -541,6 +675,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -565,6 +703,12 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -574,6 +718,12 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -600,6 +750,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule> {
@@ -608,6 +762,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -617,6 +775,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -641,6 +803,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -650,6 +818,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -675,6 +849,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -687,6 +865,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -694,6 +876,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -715,6 +901,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -762,6 +952,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -772,6 +966,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -781,6 +979,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -825,6 +1027,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/group/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -834,6 +1042,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/principal/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -843,6 +1057,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -852,12 +1072,20 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.recordDecisions`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/recordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -872,6 +1100,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -893,12 +1125,20 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroup,
@@ -908,6 +1148,10 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1011,12 +1255,20 @@ impl PrivilegedAccessRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /privilegedAccess/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccess> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /privilegedAccess/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccess,
@@ -1026,6 +1278,10 @@ impl PrivilegedAccessRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /privilegedAccess/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1099,12 +1355,20 @@ impl PrivilegedAccessRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessRoot,
@@ -1114,6 +1378,10 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1145,6 +1413,10 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/people/profileCardProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileCardProperty>> {
@@ -1153,6 +1425,10 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/people/profileCardProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1160,6 +1436,10 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/people/profileCardProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -1191,12 +1471,20 @@ impl ProfileCardPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/profileCardProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileCardProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/profileCardProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -1206,6 +1494,10 @@ impl ProfileCardPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/profileCardProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1252,12 +1544,20 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/photos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ProfilePhoto>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/photos/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1265,6 +1565,10 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/photos`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePhoto,
@@ -1326,24 +1630,42 @@ impl ProfilePhotoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/photo`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePhoto> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/photo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::ProfilePhoto) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/photo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/photo/$value`
+    ///
+    /// Permissions for `GET /me/photo/$value` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `PUT /me/photo/$value` (narrowest first): DelegatedWork `User.ReadWrite`.
+    ///
+    /// Permissions for `DELETE /me/photo/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1369,6 +1691,10 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/people/profilePropertySettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfilePropertySetting>> {
@@ -1377,6 +1703,10 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/people/profilePropertySettings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1384,6 +1714,10 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/people/profilePropertySettings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -1415,12 +1749,20 @@ impl ProfilePropertySettingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/profilePropertySettings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePropertySetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/profilePropertySettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -1430,6 +1772,10 @@ impl ProfilePropertySettingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/profilePropertySettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1475,18 +1821,30 @@ impl ProfileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Profile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Profile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1699,6 +2057,10 @@ impl ProfileSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/people/profileSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileSource>> {
@@ -1707,6 +2069,10 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/people/profileSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1714,6 +2080,10 @@ impl ProfileSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/people/profileSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileSource,
@@ -1757,18 +2127,30 @@ impl ProfileSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/profileSources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/profileSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ProfileSource) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/profileSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1791,12 +2173,20 @@ impl ProgramCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /programs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Program>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /programs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1804,6 +2194,10 @@ impl ProgramCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /programs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Program,
@@ -1838,6 +2232,10 @@ impl ProgramControlCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /programControls`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProgramControl>> {
@@ -1846,6 +2244,10 @@ impl ProgramControlCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /programControls/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1853,6 +2255,10 @@ impl ProgramControlCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /programControls`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProgramControl,
@@ -1884,18 +2290,30 @@ impl ProgramControlRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /programControls/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProgramControl> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /programControls/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ProgramControl) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /programControls/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1927,6 +2345,10 @@ impl ProgramControlTypeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /programControlTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProgramControlType>> {
@@ -1935,6 +2357,10 @@ impl ProgramControlTypeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /programControlTypes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1942,6 +2368,10 @@ impl ProgramControlTypeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /programControlTypes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProgramControlType,
@@ -1973,12 +2403,20 @@ impl ProgramControlTypeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /programControlTypes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProgramControlType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /programControlTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProgramControlType,
@@ -1988,6 +2426,10 @@ impl ProgramControlTypeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /programControlTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2011,18 +2453,30 @@ impl ProgramRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /programs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Program> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /programs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Program) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /programs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2077,6 +2531,10 @@ impl ProjectParticipationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/projects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProjectParticipation>> {
@@ -2085,6 +2543,10 @@ impl ProjectParticipationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/projects/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2092,6 +2554,10 @@ impl ProjectParticipationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/projects`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProjectParticipation,
@@ -2145,12 +2611,20 @@ impl ProjectParticipationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/projects/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ProjectParticipation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/projects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProjectParticipation,
@@ -2160,6 +2634,10 @@ impl ProjectParticipationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/projects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2181,12 +2659,20 @@ impl PronounsSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/pronouns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PronounsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/pronouns`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PronounsSettings,
@@ -2196,6 +2682,10 @@ impl PronounsSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/pronouns`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2220,6 +2710,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/directoryProvisioning`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
@@ -2228,6 +2722,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/directoryProvisioning/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2235,6 +2733,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/directoryProvisioning`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -2266,12 +2768,20 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/directoryProvisioning/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/directoryProvisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -2281,6 +2791,10 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/directoryProvisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2302,12 +2816,20 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/publicKeyInfrastructure`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PublicKeyInfrastructureRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/publicKeyInfrastructure`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PublicKeyInfrastructureRoot,
@@ -2317,6 +2839,10 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/publicKeyInfrastructure`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2353,6 +2879,10 @@ impl PublishedResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/publishedResources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PublishedResource>> {
@@ -2361,6 +2891,10 @@ impl PublishedResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/publishedResources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2368,6 +2902,10 @@ impl PublishedResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles/{id}/publishedResources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PublishedResource,
@@ -2399,12 +2937,20 @@ impl PublishedResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /onPremisesPublishingProfiles/{id}/publishedResources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PublishedResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /onPremisesPublishingProfiles/{id}/publishedResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PublishedResource,
@@ -2414,6 +2960,10 @@ impl PublishedResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/publishedResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2432,6 +2982,12 @@ impl PublishedResourceRequestBuilder {
     /// HTTP: `GET/POST /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups/$ref`
     ///
     /// HTTP: `DELETE /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups/{id}/$ref`
+    ///
+    /// Permissions for `GET /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn agent_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2457,6 +3013,10 @@ impl RbacApplicationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/enterpriseApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RbacApplication>> {
@@ -2465,6 +3025,10 @@ impl RbacApplicationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/enterpriseApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2472,6 +3036,10 @@ impl RbacApplicationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/enterpriseApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RbacApplication,
@@ -2505,12 +3073,20 @@ impl RbacApplicationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RbacApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RbacApplication,
@@ -2520,6 +3096,10 @@ impl RbacApplicationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2654,6 +3234,10 @@ impl RbacApplicationRequestBuilder {
     /// Optional parameters (`directory_scope_id`, `app_scope_id`, `principal_id`, `role_definition_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /roleManagement/directory/roleScheduleInstances(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn role_schedule_instances(
         &self,
         directory_scope_id: Option<&str>,
@@ -2694,6 +3278,10 @@ impl RbacApplicationRequestBuilder {
     /// Optional parameters (`directory_scope_id`, `app_scope_id`, `principal_id`, `role_definition_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /roleManagement/directory/roleSchedules(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn role_schedules(
         &self,
         directory_scope_id: Option<&str>,
@@ -2772,12 +3360,20 @@ impl RecycleBinCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.recycleBin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RecycleBin>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.recycleBin/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2785,6 +3381,10 @@ impl RecycleBinCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.recycleBin`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBin,
@@ -2847,6 +3447,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RecycleBinItem>> {
@@ -2855,6 +3459,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.recycleBinItem/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2862,6 +3470,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBinItem,
@@ -2878,6 +3490,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.delete`.
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.recycleBinItem/delete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2889,6 +3505,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.recycleBinItem/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         ids: &[String],
@@ -2960,18 +3580,30 @@ impl RecycleBinItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBinItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/items/{id}/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RecycleBinItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3020,6 +3652,12 @@ impl RecycleBinItemRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3029,6 +3667,12 @@ impl RecycleBinItemRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3083,18 +3727,30 @@ impl RecycleBinRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/recycleBin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/recycleBin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RecycleBin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/recycleBin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3153,6 +3809,12 @@ impl RecycleBinRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/recycleBin/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3162,6 +3824,12 @@ impl RecycleBinRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/recycleBin/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3208,12 +3876,20 @@ impl RegionalAndLanguageSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings/regionalAndLanguageSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RegionalAndLanguageSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings/regionalAndLanguageSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RegionalAndLanguageSettings,
@@ -3223,6 +3899,10 @@ impl RegionalAndLanguageSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings/regionalAndLanguageSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3270,6 +3950,10 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RemoteDesktopSecurityConfiguration> {
@@ -3278,6 +3962,10 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteDesktopSecurityConfiguration,
@@ -3287,6 +3975,10 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3328,18 +4020,30 @@ impl ReportRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ReportRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ReportRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3391,6 +4095,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getAzureADApplicationSignInSummary`.
     ///
     /// HTTP: `GET /reports/getAzureADApplicationSignInSummary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_azure_ad_application_sign_in_summary(
         &self,
         period: &str,
@@ -3407,6 +4115,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getCredentialUsageSummary`.
     ///
     /// HTTP: `GET /reports/getCredentialUsageSummary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_credential_usage_summary(
         &self,
         period: &str,
@@ -3423,6 +4135,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getCredentialUserRegistrationCount`.
     ///
     /// HTTP: `GET /reports/getCredentialUserRegistrationCount(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_credential_user_registration_count(
         &self,
     ) -> Request<
@@ -3437,6 +4153,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityCounts`.
     ///
     /// HTTP: `GET /reports/getEmailActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3450,6 +4170,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_activity_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3463,6 +4187,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -3479,6 +4207,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_activity_user_detail_2` because `get_email_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_email_activity_user_detail_2(
@@ -3497,6 +4229,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageAppsUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageAppsUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_apps_user_counts(
         &self,
         period: &str,
@@ -3513,6 +4249,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3526,6 +4266,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -3542,6 +4286,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_app_usage_user_detail_2` because `get_email_app_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_email_app_usage_user_detail_2(
@@ -3560,6 +4308,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageVersionsUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageVersionsUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_versions_user_counts(
         &self,
         period: &str,
@@ -3576,6 +4328,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageDetail`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_detail(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3589,6 +4345,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageMailboxCounts`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageMailboxCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_mailbox_counts(
         &self,
         period: &str,
@@ -3605,6 +4365,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageQuotaStatusMailboxCounts`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageQuotaStatusMailboxCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
         &self,
         period: &str,
@@ -3621,6 +4385,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageStorage`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageStorage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3634,6 +4402,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityFileCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_activity_file_counts(
         &self,
         period: &str,
@@ -3650,6 +4422,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_activity_user_counts(
         &self,
         period: &str,
@@ -3666,6 +4442,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -3682,6 +4462,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_activity_user_detail_2` because `get_one_drive_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_one_drive_activity_user_detail_2(
@@ -3700,6 +4484,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageAccountCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageAccountCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_account_counts(
         &self,
         period: &str,
@@ -3716,6 +4504,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageAccountDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageAccountDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_account_detail(
         &self,
         date: &edm::Date,
@@ -3732,6 +4524,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageAccountDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageAccountDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_usage_account_detail_2` because `get_one_drive_usage_account_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_one_drive_usage_account_detail_2(
@@ -3750,6 +4546,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageFileCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_file_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3763,6 +4563,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageStorage`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageStorage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3776,6 +4580,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getRelyingPartyDetailedSummary`.
     ///
     /// HTTP: `GET /reports/getRelyingPartyDetailedSummary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_relying_party_detailed_summary(
         &self,
         period: &str,
@@ -3792,6 +4600,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityFileCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_file_counts(
         &self,
         period: &str,
@@ -3808,6 +4620,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityPages`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityPages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_pages(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3821,6 +4637,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_user_counts(
         &self,
         period: &str,
@@ -3837,6 +4657,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -3853,6 +4677,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_activity_user_detail_2` because `get_share_point_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_share_point_activity_user_detail_2(
@@ -3873,6 +4701,10 @@ impl ReportRootRequestBuilder {
     /// Optional parameters (`report_type`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /reports/getSharePointApiUsage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_share_point_api_usage(
         &self,
         date: &edm::DateTimeOffset,
@@ -3901,6 +4733,10 @@ impl ReportRootRequestBuilder {
     ///
     /// HTTP: `GET /reports/getSharePointApiUsage(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `get_share_point_api_usage_2` because `get_share_point_api_usage` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_share_point_api_usage_2(
         &self,
@@ -3927,6 +4763,10 @@ impl ReportRootRequestBuilder {
     /// Optional parameters (`report_type`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /reports/getSharePointApiUsage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_share_point_api_usage_3` because `get_share_point_api_usage` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_share_point_api_usage_3(
@@ -3957,6 +4797,10 @@ impl ReportRootRequestBuilder {
     ///
     /// HTTP: `GET /reports/getSharePointApiUsage(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `get_share_point_api_usage_4` because `get_share_point_api_usage` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_share_point_api_usage_4(
         &self,
@@ -3981,6 +4825,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_detail(
         &self,
         date: &edm::Date,
@@ -3997,6 +4845,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_site_usage_detail_2` because `get_share_point_site_usage_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_share_point_site_usage_detail_2(
@@ -4015,6 +4867,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageFileCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_file_counts(
         &self,
         period: &str,
@@ -4031,6 +4887,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsagePages`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsagePages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_pages(
         &self,
         period: &str,
@@ -4047,6 +4907,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageSiteCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageSiteCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_site_counts(
         &self,
         period: &str,
@@ -4063,6 +4927,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageStorage`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageStorage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_storage(
         &self,
         period: &str,
@@ -4079,6 +4947,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageDistributionTotalUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageDistributionTotalUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_distribution_total_user_counts(
         &self,
         period: &str,
@@ -4095,6 +4967,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageDistributionUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageDistributionUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -4111,6 +4987,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageTotalUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageTotalUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_total_user_counts(
         &self,
         period: &str,
@@ -4127,6 +5007,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_user_counts(
         &self,
         period: &str,
@@ -4143,6 +5027,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -4159,6 +5047,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_device_usage_user_detail_2` because `get_teams_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_teams_device_usage_user_detail_2(
@@ -4177,6 +5069,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_team_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4190,6 +5086,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_team_activity_detail(
         &self,
         date: &edm::Date,
@@ -4206,6 +5106,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_teams_team_activity_detail_2` because `get_teams_team_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_teams_team_activity_detail_2(
@@ -4224,6 +5128,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityDistributionCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityDistributionCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_team_activity_distribution_counts(
         &self,
         period: &str,
@@ -4240,6 +5148,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4253,6 +5165,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityDistributionTotalUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityDistributionTotalUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_distribution_total_user_counts(
         &self,
         period: &str,
@@ -4269,6 +5185,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityDistributionUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityDistributionUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_distribution_user_counts(
         &self,
         period: &str,
@@ -4285,6 +5205,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityTotalCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityTotalCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_total_counts(
         &self,
         period: &str,
@@ -4301,6 +5225,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityTotalDistributionCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityTotalDistributionCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_user_activity_total_distribution_counts(
         &self,
         period: &str,
@@ -4317,6 +5245,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityTotalUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityTotalUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_total_user_counts(
         &self,
         period: &str,
@@ -4333,6 +5265,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_user_counts(
         &self,
         period: &str,
@@ -4349,6 +5285,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -4365,6 +5305,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_user_activity_user_detail_2` because `get_teams_user_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_teams_user_activity_user_detail_2(
@@ -4398,18 +5342,30 @@ impl RequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /entitlementManagement/accessPackageAssignmentApprovals/{id}/request`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /entitlementManagement/accessPackageAssignmentApprovals/{id}/request`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyRequest) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4425,6 +5381,10 @@ impl RequestRequestBuilder {
     /// Bound action `microsoft.graph.recordDecisions`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/recordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -4439,6 +5399,10 @@ impl RequestRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -4568,6 +5532,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /permissionGrants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4578,6 +5546,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /permissionGrants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4585,6 +5557,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /permissionGrants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -4604,6 +5580,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /permissionGrants/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4616,6 +5596,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /permissionGrants/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4630,6 +5614,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /permissionGrants/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4644,6 +5632,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /permissionGrants/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4705,6 +5697,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /permissionGrants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ResourceSpecificPermissionGrant> {
@@ -4713,6 +5709,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /permissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -4722,12 +5722,20 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /permissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4742,6 +5750,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4756,6 +5768,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4770,6 +5786,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4784,6 +5804,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4844,6 +5868,10 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RichLongRunningOperation>> {
@@ -4852,6 +5880,10 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4859,6 +5891,10 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -4922,12 +5958,20 @@ impl RichLongRunningOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RichLongRunningOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -4937,6 +5981,10 @@ impl RichLongRunningOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4961,6 +6009,10 @@ impl RiskDetectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /riskDetections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
@@ -4969,6 +6021,10 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /riskDetections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4976,6 +6032,10 @@ impl RiskDetectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /riskDetections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
@@ -5007,18 +6067,30 @@ impl RiskDetectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /riskDetections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /riskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RiskDetection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /riskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5041,6 +6113,10 @@ impl RiskyAgentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyAgent>> {
@@ -5049,6 +6125,10 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5056,6 +6136,10 @@ impl RiskyAgentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyAgents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyAgent,
@@ -5072,6 +6156,10 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5083,6 +6171,10 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5094,6 +6186,10 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5153,6 +6249,10 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5163,6 +6263,10 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5170,6 +6274,10 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentityBlueprintPrincipal,
@@ -5189,6 +6297,10 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5200,6 +6312,10 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5211,6 +6327,10 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5239,6 +6359,10 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyAgentIdentityBlueprintPrincipal> {
@@ -5247,6 +6371,10 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentityBlueprintPrincipal,
@@ -5256,6 +6384,10 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5286,6 +6418,12 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// The link (`$ref`) of `agentIdentityBlueprintPrincipal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal/$ref`
+    ///
+    /// Permissions for `GET /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal/$ref`: no permission listed in the pinned permissions table.
     pub fn agent_identity_blueprint_principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5311,6 +6449,10 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyAgentIdentity>> {
@@ -5319,6 +6461,10 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5326,6 +6472,10 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentity,
@@ -5342,6 +6492,10 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5353,6 +6507,10 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5364,6 +6522,10 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5392,12 +6554,20 @@ impl RiskyAgentIdentityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyAgentIdentity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentity,
@@ -5407,6 +6577,10 @@ impl RiskyAgentIdentityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5435,6 +6609,12 @@ impl RiskyAgentIdentityRequestBuilder {
     /// The link (`$ref`) of `agentIdentity` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity/$ref`
+    ///
+    /// Permissions for `GET /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity/$ref`: no permission listed in the pinned permissions table.
     pub fn agent_identity_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5459,18 +6639,30 @@ impl RiskyAgentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyAgent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyAgents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyAgent) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyAgents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5525,6 +6717,10 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/microsoft.graph.riskyAgentUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyAgentUser>> {
@@ -5533,6 +6729,10 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/microsoft.graph.riskyAgentUser/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5540,6 +6740,10 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentUser`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyAgentUser,
@@ -5556,6 +6760,10 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentUser/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5567,6 +6775,10 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentUser/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5578,6 +6790,10 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentUser/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5606,18 +6822,30 @@ impl RiskyAgentUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyAgentUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RiskyAgentUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5645,6 +6873,12 @@ impl RiskyAgentUserRequestBuilder {
     /// The link (`$ref`) of `agentUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser/$ref`
+    ///
+    /// Permissions for `GET /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser/$ref`: no permission listed in the pinned permissions table.
     pub fn agent_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5670,6 +6904,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyServicePrincipal>> {
@@ -5678,6 +6916,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5685,6 +6927,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipal,
@@ -5701,6 +6947,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5712,6 +6962,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5739,6 +6993,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5749,6 +7007,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5756,6 +7018,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -5790,6 +7056,10 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
@@ -5798,6 +7068,10 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -5807,6 +7081,10 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5828,12 +7106,20 @@ impl RiskyServicePrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipal,
@@ -5843,6 +7129,10 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5877,12 +7167,20 @@ impl RiskyUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /riskyUsers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /riskyUsers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5890,6 +7188,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /riskyUsers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
@@ -5906,6 +7208,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /riskyUsers/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.ReadWrite.All`.
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5917,6 +7223,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /riskyUsers/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5928,6 +7238,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /riskyUsers/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.ReadWrite.All`.
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5957,6 +7271,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /riskyUsers/{id}/history`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
@@ -5965,6 +7283,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /riskyUsers/{id}/history/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5972,6 +7294,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /riskyUsers/{id}/history`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -5988,6 +7314,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /riskyUsers/{id}/history/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5999,6 +7329,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /riskyUsers/{id}/history/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6010,6 +7344,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /riskyUsers/{id}/history/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6036,12 +7374,20 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -6051,6 +7397,10 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6082,18 +7432,30 @@ impl RiskyUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /riskyUsers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /riskyUsers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /riskyUsers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6125,12 +7487,20 @@ impl RoleManagementAlertRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/roleManagementAlerts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RoleManagementAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/roleManagementAlerts`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RoleManagementAlert,
@@ -6140,6 +7510,10 @@ impl RoleManagementAlertRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/roleManagementAlerts`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6205,18 +7579,30 @@ impl RoleManagementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RoleManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RoleManagement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6276,12 +7662,20 @@ impl RoomCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/rooms`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Room>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/rooms/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6289,6 +7683,10 @@ impl RoomCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.roomList/rooms`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Room,
@@ -6330,12 +7728,20 @@ impl RoomListCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/microsoft.graph.roomList`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RoomList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/microsoft.graph.roomList/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6343,6 +7749,10 @@ impl RoomListCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/microsoft.graph.roomList`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RoomList,
@@ -6385,18 +7795,30 @@ impl RoomListRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RoomList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.roomList`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RoomList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.roomList`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6438,18 +7860,30 @@ impl RoomRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/rooms/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Room> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.roomList/rooms/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Room) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.roomList/rooms/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6472,6 +7906,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6482,6 +7920,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6489,6 +7931,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -6508,6 +7954,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Bound function `microsoft.graph.availableProviderTypes`.
     ///
     /// HTTP: `GET /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation/availableProviderTypes(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -6535,6 +7985,10 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SamlOrWsFedExternalDomainFederation> {
@@ -6543,6 +7997,10 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -6552,6 +8010,10 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6584,6 +8046,10 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /schemaExtensions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SchemaExtension>> {
@@ -6592,6 +8058,10 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /schemaExtensions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6599,6 +8069,10 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /schemaExtensions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -6630,12 +8104,20 @@ impl SchemaExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /schemaExtensions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SchemaExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /schemaExtensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -6645,6 +8127,10 @@ impl SchemaExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /schemaExtensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6697,6 +8183,10 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /scopedRoleMemberships`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ScopedRoleMembership>> {
@@ -6705,6 +8195,10 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /scopedRoleMemberships/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6712,6 +8206,10 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /scopedRoleMemberships`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -6771,12 +8269,20 @@ impl ScopedRoleMembershipRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /scopedRoleMemberships/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ScopedRoleMembership> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /scopedRoleMemberships/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -6786,6 +8292,10 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /scopedRoleMemberships/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6836,12 +8346,20 @@ impl SectionGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/sectionGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SectionGroup>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/sectionGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6849,6 +8367,10 @@ impl SectionGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/sectionGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SectionGroup,
@@ -6908,18 +8430,30 @@ impl SectionGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/sectionGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SectionGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/sectionGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SectionGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/sectionGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6980,12 +8514,20 @@ impl SecureScoreCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/secureScores`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SecureScore>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/secureScores/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6993,6 +8535,10 @@ impl SecureScoreCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/secureScores`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScore,
@@ -7025,6 +8571,10 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/secureScoreControlProfiles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SecureScoreControlProfile>> {
@@ -7033,6 +8583,10 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/secureScoreControlProfiles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7040,6 +8594,10 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/secureScoreControlProfiles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -7071,12 +8629,20 @@ impl SecureScoreControlProfileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/secureScoreControlProfiles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScoreControlProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/secureScoreControlProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -7086,6 +8652,10 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/secureScoreControlProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7107,18 +8677,30 @@ impl SecureScoreRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/secureScores/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScore> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/secureScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SecureScore) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/secureScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7140,18 +8722,30 @@ impl SecurityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Security> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Security) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7255,6 +8849,10 @@ impl SecurityRequestBuilder {
     /// Bound action `microsoft.graph.security.runHuntingQuery`.
     ///
     /// HTTP: `POST /security/runHuntingQuery`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run_hunting_query(
         &self,
         parameters: &super::parameters::RunHuntingQueryParameters,
@@ -7285,6 +8883,10 @@ impl SensitiveTypeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /dataClassification/sensitiveTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SensitiveType>> {
@@ -7293,6 +8895,10 @@ impl SensitiveTypeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /dataClassification/sensitiveTypes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7300,6 +8906,10 @@ impl SensitiveTypeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /dataClassification/sensitiveTypes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SensitiveType,
@@ -7331,18 +8941,30 @@ impl SensitiveTypeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /dataClassification/sensitiveTypes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SensitiveType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /dataClassification/sensitiveTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SensitiveType) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /dataClassification/sensitiveTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7393,6 +9015,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /dataClassification/sensitivityLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SensitivityLabel>> {
@@ -7401,6 +9027,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /dataClassification/sensitivityLabels/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7408,6 +9038,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /dataClassification/sensitivityLabels`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -7426,6 +9060,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Optional parameters (`locale`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /dataClassification/sensitivityLabels/computeInheritance(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn compute_inheritance(
         &self,
         label_ids: &[String],
@@ -7451,6 +9089,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Bound action `microsoft.graph.computeRightsAndInheritance`.
     ///
     /// HTTP: `POST /dataClassification/sensitivityLabels/computeRightsAndInheritance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn compute_rights_and_inheritance(
         &self,
         parameters: &super::parameters::ComputeRightsAndInheritanceParameters,
@@ -7465,6 +9107,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Bound action `microsoft.graph.evaluate`.
     ///
     /// HTTP: `POST /dataClassification/sensitivityLabels/evaluate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn evaluate(
         &self,
         parameters: &super::parameters::SensitivityLabelCollectionEvaluateParameters,
@@ -7520,12 +9166,20 @@ impl SensitivityLabelRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /dataClassification/sensitivityLabels/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SensitivityLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /dataClassification/sensitivityLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -7535,6 +9189,10 @@ impl SensitivityLabelRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /dataClassification/sensitivityLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7561,6 +9219,12 @@ impl SensitivityLabelRequestBuilder {
     /// The link (`$ref`) of `rights` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /dataClassification/sensitivityLabels/{id}/rights/$ref`
+    ///
+    /// Permissions for `GET /dataClassification/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /dataClassification/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /dataClassification/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
     pub fn rights_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7609,12 +9273,20 @@ impl SensitivityPolicySettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /informationProtection/sensitivityPolicySettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SensitivityPolicySettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /informationProtection/sensitivityPolicySettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SensitivityPolicySettings,
@@ -7624,6 +9296,10 @@ impl SensitivityPolicySettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /informationProtection/sensitivityPolicySettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7646,6 +9322,10 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}/attachments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceAnnouncementAttachment>> {
@@ -7654,6 +9334,10 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}/attachments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7661,6 +9345,10 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/{id}/attachments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -7695,6 +9383,10 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}/attachments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServiceAnnouncementAttachment> {
@@ -7703,6 +9395,10 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/messages/{id}/attachments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -7712,12 +9408,22 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`
+    ///
+    /// Permissions for `GET /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -7742,12 +9448,20 @@ impl ServiceAnnouncementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceAnnouncement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncement,
@@ -7757,6 +9471,10 @@ impl ServiceAnnouncementRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7809,6 +9527,10 @@ impl ServiceHealthCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/healthOverviews`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealth>> {
@@ -7817,6 +9539,10 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/healthOverviews/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7824,6 +9550,10 @@ impl ServiceHealthCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/healthOverviews`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealth,
@@ -7858,6 +9588,10 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealthIssue>> {
@@ -7866,6 +9600,10 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7873,6 +9611,10 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/issues`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -7904,12 +9646,20 @@ impl ServiceHealthIssueRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealthIssue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/issues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -7919,12 +9669,20 @@ impl ServiceHealthIssueRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/issues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound function `microsoft.graph.incidentReport`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues/{id}/incidentReport(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn incident_report(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -7950,18 +9708,30 @@ impl ServiceHealthRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/healthOverviews/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealth> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/healthOverviews/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ServiceHealth) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/healthOverviews/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -48,6 +48,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -56,6 +60,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -63,6 +71,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -79,6 +91,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /servicePrincipals/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -91,6 +107,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /servicePrincipals/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -105,6 +125,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /servicePrincipals/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -119,6 +143,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -133,6 +161,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /servicePrincipals/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -217,12 +249,20 @@ impl ServicePrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -232,6 +272,10 @@ impl ServicePrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -555,6 +599,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -566,6 +616,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/claimsMappingPolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -577,6 +633,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/createdObjects/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -588,6 +650,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -601,6 +669,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/memberOf/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/memberOf/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -612,6 +686,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/oauth2PermissionGrants/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -623,6 +703,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/ownedObjects/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -634,6 +720,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/owners/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/owners/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -645,6 +737,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -656,6 +754,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -667,6 +771,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/transitiveMemberOf/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -676,6 +786,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/addTokenSigningCertificate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -690,6 +804,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -704,6 +822,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -718,6 +840,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.createPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/createPasswordSingleSignOnCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::CreatePasswordSingleSignOnCredentialsParameters,
@@ -732,6 +858,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.deletePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/deletePasswordSingleSignOnCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete_password_single_sign_on_credentials(&self, id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -743,6 +873,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -757,6 +891,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -771,6 +909,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getPasswordSingleSignOnCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_password_single_sign_on_credentials(
         &self,
         id: &str,
@@ -785,6 +927,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -795,6 +941,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.updatePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/updatePasswordSingleSignOnCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::UpdatePasswordSingleSignOnCredentialsParameters,
@@ -848,6 +998,10 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
@@ -856,6 +1010,10 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -863,6 +1021,10 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/servicePrincipalRiskDetections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -897,6 +1059,10 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
@@ -905,6 +1071,10 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -914,6 +1084,10 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -936,6 +1110,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceUpdateMessage>> {
@@ -944,6 +1122,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -951,6 +1133,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -967,6 +1153,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/archive`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn archive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -978,6 +1168,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.favorite`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/favorite`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn favorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -989,6 +1183,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.markRead`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/markRead`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mark_read(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1000,6 +1198,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.markUnread`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/markUnread`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mark_unread(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1011,6 +1213,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/unarchive`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unarchive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1022,6 +1228,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.unfavorite`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/unfavorite`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unfavorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1048,12 +1258,20 @@ impl ServiceUpdateMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceUpdateMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -1063,6 +1281,10 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1079,6 +1301,12 @@ impl ServiceUpdateMessageRequestBuilder {
     /// The content of the stream property `attachmentsArchive`.
     ///
     /// HTTP: `GET/PUT/DELETE /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`
+    ///
+    /// Permissions for `GET /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
     pub fn attachments_archive(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1104,6 +1332,10 @@ impl SharePointGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroup>> {
@@ -1112,6 +1344,10 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1119,6 +1355,10 @@ impl SharePointGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/sharePointGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -1151,6 +1391,10 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups/{id}/members`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroupMember>> {
@@ -1159,6 +1403,10 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups/{id}/members/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1166,6 +1414,10 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/sharePointGroups/{id}/members`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -1197,12 +1449,20 @@ impl SharePointGroupMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups/{id}/members/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroupMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containers/{id}/sharePointGroups/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -1212,6 +1472,10 @@ impl SharePointGroupMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containers/{id}/sharePointGroups/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1233,12 +1497,20 @@ impl SharePointGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containers/{id}/sharePointGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -1248,6 +1520,10 @@ impl SharePointGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containers/{id}/sharePointGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1280,6 +1556,10 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs/{id}/progressEvents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnySharePointMigrationEvent>> {
@@ -1288,6 +1568,10 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs/{id}/progressEvents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1295,6 +1579,10 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/migrationJobs/{id}/progressEvents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -1326,12 +1614,20 @@ impl SharePointMigrationEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs/{id}/progressEvents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnySharePointMigrationEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containers/{id}/migrationJobs/{id}/progressEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -1341,6 +1637,10 @@ impl SharePointMigrationEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containers/{id}/migrationJobs/{id}/progressEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1363,6 +1663,10 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointMigrationJob>> {
@@ -1371,6 +1675,10 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1378,6 +1686,10 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/migrationJobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -1409,12 +1721,20 @@ impl SharePointMigrationJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointMigrationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containers/{id}/migrationJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -1424,6 +1744,10 @@ impl SharePointMigrationJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containers/{id}/migrationJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1484,6 +1808,10 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /shares`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedDriveItem>> {
@@ -1492,6 +1820,10 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /shares/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1499,6 +1831,10 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /shares`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -1558,12 +1894,20 @@ impl SharedDriveItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharedDriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -1573,6 +1917,10 @@ impl SharedDriveItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1685,6 +2033,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1694,6 +2048,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1747,6 +2107,10 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/sharedWithTeams`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedWithChannelTeamInfo>> {
@@ -1755,6 +2119,10 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/sharedWithTeams/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1762,6 +2130,10 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/sharedWithTeams`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -1821,12 +2193,20 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/sharedWithTeams/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharedWithChannelTeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/primaryChannel/sharedWithTeams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -1836,6 +2216,10 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1863,6 +2247,12 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn allowed_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1872,6 +2262,12 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// The link (`$ref`) of `team` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1896,18 +2292,30 @@ impl SharepointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/sharepoint`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Sharepoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/sharepoint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Sharepoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/sharepoint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1938,12 +2346,20 @@ impl SharepointSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/sharepoint/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharepointSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/sharepoint/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharepointSettings,
@@ -1953,6 +2369,10 @@ impl SharepointSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/sharepoint/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1975,12 +2395,20 @@ impl SignInCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/signIns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SignIn>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/signIns/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1988,6 +2416,10 @@ impl SignInCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/signIns`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignIn,
@@ -2004,6 +2436,10 @@ impl SignInCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /auditLogs/signIns/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2015,6 +2451,10 @@ impl SignInCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /auditLogs/signIns/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2026,6 +2466,10 @@ impl SignInCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /auditLogs/signIns/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2053,6 +2497,10 @@ impl SignInEventsActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/signInEventsSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SignInEventsActivity>> {
@@ -2061,6 +2509,10 @@ impl SignInEventsActivityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/signInEventsSummary/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2068,6 +2520,10 @@ impl SignInEventsActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/signInEventsSummary`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignInEventsActivity,
@@ -2099,12 +2555,20 @@ impl SignInEventsActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/signInEventsSummary/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SignInEventsActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/signInEventsSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SignInEventsActivity,
@@ -2114,6 +2578,10 @@ impl SignInEventsActivityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/signInEventsSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2136,6 +2604,10 @@ impl SignInEventsAppActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/signInEventsAppSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SignInEventsAppActivity>> {
@@ -2144,6 +2616,10 @@ impl SignInEventsAppActivityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/signInEventsAppSummary/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2151,6 +2627,10 @@ impl SignInEventsAppActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/signInEventsAppSummary`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignInEventsAppActivity,
@@ -2182,12 +2662,20 @@ impl SignInEventsAppActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/signInEventsAppSummary/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SignInEventsAppActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/signInEventsAppSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SignInEventsAppActivity,
@@ -2197,6 +2685,10 @@ impl SignInEventsAppActivityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/signInEventsAppSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2225,6 +2717,12 @@ impl SignInEventsAppActivityRequestBuilder {
     /// The link (`$ref`) of `application` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /auditLogs/signInEventsAppSummary/{id}/application/$ref`
+    ///
+    /// Permissions for `GET /auditLogs/signInEventsAppSummary/{id}/application/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /auditLogs/signInEventsAppSummary/{id}/application/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /auditLogs/signInEventsAppSummary/{id}/application/$ref`: no permission listed in the pinned permissions table.
     pub fn application_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2249,18 +2747,30 @@ impl SignInRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/signIns/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SignIn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/signIns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SignIn) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/signIns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2307,6 +2817,10 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendar/singleValueExtendedProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2317,6 +2831,10 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendar/singleValueExtendedProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2324,6 +2842,10 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendar/singleValueExtendedProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -2380,6 +2902,10 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendar/singleValueExtendedProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SingleValueLegacyExtendedProperty> {
@@ -2388,6 +2914,10 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendar/singleValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -2397,6 +2927,10 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendar/singleValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2447,12 +2981,20 @@ impl SiteCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2460,6 +3002,10 @@ impl SiteCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Site,
@@ -2476,6 +3022,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /sites/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -2490,6 +3040,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /sites/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(
             &self.client,
@@ -2502,6 +3056,10 @@ impl SiteCollectionRequestBuilder {
     /// Optional parameters (`token`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /sites/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -2520,6 +3078,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllSites`.
     ///
     /// HTTP: `GET /sites/getAllSites(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_sites(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Site>> {
@@ -2534,6 +3096,10 @@ impl SiteCollectionRequestBuilder {
     /// Optional parameters (`operation_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /sites/getOperationStatus(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_operation_status(
         &self,
         operation_id: Option<&str>,
@@ -2555,6 +3121,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound action `microsoft.graph.remove`.
     ///
     /// HTTP: `POST /sites/remove`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -2613,12 +3183,20 @@ impl SitePageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.sitePage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SitePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.sitePage/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2626,6 +3204,10 @@ impl SitePageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.sitePage`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SitePage,
@@ -2642,6 +3224,10 @@ impl SitePageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.createFromTemplate`.
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.sitePage/createFromTemplate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_from_template(
         &self,
         parameters: &super::parameters::CreateFromTemplateParameters,
@@ -2699,18 +3285,30 @@ impl SitePageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.sitePage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SitePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/items/{id}/microsoft.graph.sitePage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SitePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2778,6 +3376,12 @@ impl SitePageRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2787,6 +3391,12 @@ impl SitePageRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2796,6 +3406,10 @@ impl SitePageRequestBuilder {
     /// Bound action `microsoft.graph.getWebPartsByPosition`.
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.sitePage/getWebPartsByPosition`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_web_parts_by_position(
         &self,
         parameters: &super::parameters::GetWebPartsByPositionParameters,
@@ -2810,12 +3424,20 @@ impl SitePageRequestBuilder {
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.sitePage/publish`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
     /// Bound action `microsoft.graph.saveAsTemplate`.
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.sitePage/saveAsTemplate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn save_as_template(
         &self,
         parameters: &super::parameters::SaveAsTemplateParameters,
@@ -2873,18 +3495,30 @@ impl SiteRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Site> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Site) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3121,6 +3755,12 @@ impl SiteRequestBuilder {
     /// The link (`$ref`) of `analytics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/analytics/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/analytics/$ref` (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    ///
+    /// Permissions for `PUT /sites/{id}/analytics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/analytics/$ref`: no permission listed in the pinned permissions table.
     pub fn analytics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3130,6 +3770,12 @@ impl SiteRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3141,6 +3787,12 @@ impl SiteRequestBuilder {
     /// HTTP: `GET/POST /sites/{id}/externalColumns/$ref`
     ///
     /// HTTP: `DELETE /sites/{id}/externalColumns/{id}/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/externalColumns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /sites/{id}/externalColumns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/externalColumns/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn external_columns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3150,6 +3802,12 @@ impl SiteRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3159,6 +3817,10 @@ impl SiteRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /sites/{id}/archive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn archive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
     }
@@ -3167,6 +3829,10 @@ impl SiteRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /sites/{id}/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get_activities_by_interval(
         &self,
         start_date_time: Option<&str>,
@@ -3195,6 +3861,10 @@ impl SiteRequestBuilder {
     /// Bound function `microsoft.graph.getApplicableContentTypesForList`.
     ///
     /// HTTP: `GET /sites/{id}/getApplicableContentTypesForList(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn get_applicable_content_types_for_list(
         &self,
         list_id: &str,
@@ -3213,6 +3883,10 @@ impl SiteRequestBuilder {
     /// Optional parameters (`path`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /sites/{id}/getByPath(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_path(
         &self,
         path: Option<&str>,
@@ -3229,6 +3903,10 @@ impl SiteRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /sites/{id}/unarchive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -3273,6 +3951,10 @@ impl SkillProficiencyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/profile/skills`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SkillProficiency>> {
@@ -3281,6 +3963,10 @@ impl SkillProficiencyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/profile/skills/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3288,6 +3974,10 @@ impl SkillProficiencyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/profile/skills`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SkillProficiency,
@@ -3341,12 +4031,20 @@ impl SkillProficiencyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/profile/skills/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SkillProficiency> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/profile/skills/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SkillProficiency,
@@ -3356,6 +4054,10 @@ impl SkillProficiencyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/profile/skills/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3390,6 +4092,10 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3400,6 +4106,10 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3407,6 +4117,10 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -3455,6 +4169,10 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
@@ -3463,6 +4181,10 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -3472,6 +4194,10 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3518,6 +4244,10 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SmsAuthenticationMethodTarget>> {
@@ -3526,6 +4256,10 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3533,6 +4267,10 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -3579,6 +4317,10 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodTarget> {
@@ -3587,6 +4329,10 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -3596,6 +4342,10 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3640,6 +4390,10 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/softwareOathMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3650,6 +4404,10 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/softwareOathMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3657,6 +4415,10 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/softwareOathMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -3704,6 +4466,10 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3716,6 +4482,10 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3723,6 +4493,10 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -3773,6 +4547,10 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3783,6 +4561,10 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -3792,6 +4574,10 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3845,6 +4631,10 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/softwareOathMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SoftwareOathAuthenticationMethod> {
@@ -3853,6 +4643,10 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/softwareOathMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -3862,12 +4656,20 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/softwareOathMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/softwareOathMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3878,6 +4680,10 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/softwareOathMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3888,6 +4694,10 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/softwareOathMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3917,18 +4727,30 @@ impl StorageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Storage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Storage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3982,12 +4804,20 @@ impl StsPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::StsPolicy>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.stsPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3995,6 +4825,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::StsPolicy,
@@ -4011,6 +4845,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.stsPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4023,6 +4861,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4037,6 +4879,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy/getUserOwnedObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4051,6 +4897,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4104,18 +4954,30 @@ impl StsPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::StsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::StsPolicy) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4134,6 +4996,12 @@ impl StsPolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4143,6 +5011,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4157,6 +5029,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4171,6 +5047,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4185,6 +5065,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4199,6 +5083,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4225,6 +5113,10 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /subscribedSkus`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SubscribedSku>> {
@@ -4233,6 +5125,10 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /subscribedSkus/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4240,6 +5136,10 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /subscribedSkus`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SubscribedSku,
@@ -4271,18 +5171,30 @@ impl SubscribedSkuRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /subscribedSkus/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SubscribedSku> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /subscribedSkus/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SubscribedSku) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /subscribedSkus/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4347,12 +5259,20 @@ impl SubscriptionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /subscriptions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Subscription>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /subscriptions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4360,6 +5280,10 @@ impl SubscriptionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /subscriptions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Subscription,
@@ -4431,24 +5355,40 @@ impl SubscriptionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /subscriptions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Subscription> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /subscriptions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Subscription) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /subscriptions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.reauthorize`.
     ///
     /// HTTP: `POST /subscriptions/{id}/reauthorize`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reauthorize(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4501,6 +5441,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
@@ -4509,6 +5453,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4516,6 +5464,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -4534,6 +5486,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateCredentials`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/validateCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -4592,12 +5548,20 @@ impl SynchronizationJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -4607,6 +5571,10 @@ impl SynchronizationJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4631,12 +5599,20 @@ impl SynchronizationJobRequestBuilder {
     /// Bound action `microsoft.graph.pause`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/pause`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
     /// Bound action `microsoft.graph.provisionOnDemand`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/provisionOnDemand`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn provision_on_demand(
         &self,
         parameters: &[models::microsoft_graph::SynchronizationJobApplicationParameters],
@@ -4651,6 +5627,10 @@ impl SynchronizationJobRequestBuilder {
     /// Bound action `microsoft.graph.restart`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/restart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restart(
         &self,
         criteria: &models::microsoft_graph::SynchronizationJobRestartCriteria,
@@ -4661,6 +5641,10 @@ impl SynchronizationJobRequestBuilder {
     /// Bound action `microsoft.graph.start`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/start`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
@@ -4669,6 +5653,10 @@ impl SynchronizationJobRequestBuilder {
     /// Bound action `microsoft.graph.validateCredentials`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/validateCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -4729,6 +5717,10 @@ impl SynchronizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4738,6 +5730,10 @@ impl SynchronizationRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /applications/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -4747,6 +5743,10 @@ impl SynchronizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4785,6 +5785,10 @@ impl SynchronizationRequestBuilder {
     /// Bound function `microsoft.graph.Ping`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/Ping(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ping(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -4797,6 +5801,10 @@ impl SynchronizationRequestBuilder {
     /// Bound action `microsoft.graph.acquireAccessToken`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/acquireAccessToken`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -4857,6 +5865,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4866,6 +5878,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /applications/{id}/synchronization/jobs/{id}/schema`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -4875,6 +5891,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization/jobs/{id}/schema`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4891,6 +5911,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Bound function `microsoft.graph.filterOperators`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_operators(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -4903,6 +5927,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Bound function `microsoft.graph.functions`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema/functions(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn functions(
         &self,
     ) -> Request<
@@ -4917,6 +5945,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Bound action `microsoft.graph.parseExpression`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/schema/parseExpression`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn parse_expression(
         &self,
         parameters: &super::parameters::ParseExpressionParameters,
@@ -4971,6 +6003,10 @@ impl SynchronizationSecretsRequestBuilder {
     /// Reads the collection.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/secrets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -4982,6 +6018,10 @@ impl SynchronizationSecretsRequestBuilder {
     /// Replaces the whole collection (sent as `{"value": [...]}`).
     ///
     /// HTTP: `PUT /applications/{id}/synchronization/secrets`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -4999,6 +6039,10 @@ impl SynchronizationSecretsRequestBuilder {
     /// Counts the items (`$count`).
     ///
     /// HTTP: `GET /applications/{id}/synchronization/secrets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
@@ -5050,6 +6094,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/templates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
@@ -5058,6 +6106,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/synchronization/templates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5065,6 +6117,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/synchronization/templates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -5122,12 +6178,20 @@ impl SynchronizationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -5137,6 +6201,10 @@ impl SynchronizationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5192,6 +6260,10 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetDeviceGroup>> {
@@ -5200,6 +6272,10 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5207,6 +6283,10 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -5262,12 +6342,20 @@ impl TargetDeviceGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TargetDeviceGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -5277,6 +6365,10 @@ impl TargetDeviceGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5301,12 +6393,20 @@ impl TeamCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Team>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5314,6 +6414,10 @@ impl TeamCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Team,
@@ -5330,6 +6434,10 @@ impl TeamCollectionRequestBuilder {
     /// Bound function `microsoft.graph.allMessages`.
     ///
     /// HTTP: `GET /teams/allMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -5342,6 +6450,10 @@ impl TeamCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /teams/getAllMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -5399,18 +6511,30 @@ impl TeamRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Team> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Team) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5582,6 +6706,12 @@ impl TeamRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/allChannels/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/allChannels/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/allChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/allChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/allChannels/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn all_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5591,6 +6721,12 @@ impl TeamRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5602,6 +6738,12 @@ impl TeamRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/incomingChannels/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/incomingChannels/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/incomingChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/incomingChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/incomingChannels/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn incoming_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5613,6 +6755,12 @@ impl TeamRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/owners/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/owners/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5622,6 +6770,12 @@ impl TeamRequestBuilder {
     /// The link (`$ref`) of `template` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/template/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
     pub fn template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5631,6 +6785,12 @@ impl TeamRequestBuilder {
     /// The link (`$ref`) of `templateDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/templateDefinition/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/templateDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/templateDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/templateDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn template_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5640,6 +6800,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /teams/{id}/archive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn archive(
         &self,
         should_set_spo_site_read_only_for_members: bool,
@@ -5654,6 +6818,10 @@ impl TeamRequestBuilder {
     ///
     /// HTTP: `POST /teams/{id}/clone`
     ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
     /// Named `clone_2` because `clone` is taken here (by another method, or by a standard trait method of the builders).
     pub fn clone_2(
         &self,
@@ -5665,6 +6833,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.completeMigration`.
     ///
     /// HTTP: `POST /teams/{id}/completeMigration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5675,6 +6847,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /teams/{id}/sendActivityNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::TeamSendActivityNotificationParameters,
@@ -5689,6 +6865,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /teams/{id}/unarchive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -5711,12 +6891,20 @@ impl TeamTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teamwork/teamTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teamwork/teamTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5724,6 +6912,10 @@ impl TeamTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teamwork/teamTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamTemplate,
@@ -5758,6 +6950,10 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teamTemplateDefinition`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamTemplateDefinition>> {
@@ -5766,6 +6962,10 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teamTemplateDefinition/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5773,6 +6973,10 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teamTemplateDefinition`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamTemplateDefinition,
@@ -5806,12 +7010,20 @@ impl TeamTemplateDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamTemplateDefinition/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamTemplateDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamTemplateDefinition/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamTemplateDefinition,
@@ -5821,6 +7033,10 @@ impl TeamTemplateDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamTemplateDefinition/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5851,18 +7067,30 @@ impl TeamTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/teamTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/teamTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/teamTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5897,12 +7125,20 @@ impl TeamsAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /appCatalogs/teamsApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5910,6 +7146,10 @@ impl TeamsAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /appCatalogs/teamsApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsApp,
@@ -5942,6 +7182,10 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/{id}/appDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAppDefinition>> {
@@ -5950,6 +7194,10 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/{id}/appDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5957,6 +7205,10 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /appCatalogs/teamsApps/{id}/appDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -5990,12 +7242,20 @@ impl TeamsAppDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}/teamsAppDefinition`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}/teamsAppDefinition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -6005,6 +7265,10 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6055,18 +7319,30 @@ impl TeamsAppIconRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppIcon> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamsAppIcon) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6130,6 +7406,10 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/installedApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyTeamsAppInstallation>> {
@@ -6138,6 +7418,10 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/installedApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6145,6 +7429,10 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/installedApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -6218,12 +7506,20 @@ impl TeamsAppInstallationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyTeamsAppInstallation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -6233,6 +7529,10 @@ impl TeamsAppInstallationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6259,6 +7559,12 @@ impl TeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsApp` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/installedApps/{id}/teamsApp/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6268,6 +7574,12 @@ impl TeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsAppDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6277,6 +7589,10 @@ impl TeamsAppInstallationRequestBuilder {
     /// Bound action `microsoft.graph.upgrade`.
     ///
     /// HTTP: `POST /chats/{id}/installedApps/{id}/upgrade`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -6318,18 +7634,30 @@ impl TeamsAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /appCatalogs/teamsApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamsApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /appCatalogs/teamsApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6361,12 +7689,20 @@ impl TeamsAppSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/teamsAppSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/teamsAppSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppSettings,
@@ -6376,6 +7712,10 @@ impl TeamsAppSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/teamsAppSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6430,6 +7770,10 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAsyncOperation>> {
@@ -6438,6 +7782,10 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6445,6 +7793,10 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -6506,12 +7858,20 @@ impl TeamsAsyncOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAsyncOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -6521,6 +7881,10 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6570,12 +7934,20 @@ impl TeamsChannelPlannerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/planner`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsChannelPlanner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/primaryChannel/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsChannelPlanner,
@@ -6585,6 +7957,10 @@ impl TeamsChannelPlannerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/primaryChannel/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6649,12 +8025,20 @@ impl TeamsTabCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/tabs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsTab>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/tabs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6662,6 +8046,10 @@ impl TeamsTabCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/tabs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTab,
@@ -6723,18 +8111,30 @@ impl TeamsTabRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/tabs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTab> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/tabs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamsTab) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/tabs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6751,6 +8151,12 @@ impl TeamsTabRequestBuilder {
     /// The link (`$ref`) of `teamsApp` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/tabs/{id}/teamsApp/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6776,6 +8182,10 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teamsTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsTemplate>> {
@@ -6784,6 +8194,10 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teamsTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6791,6 +8205,10 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teamsTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTemplate,
@@ -6824,18 +8242,30 @@ impl TeamsTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamsTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamsTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamsTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamsTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6857,18 +8287,30 @@ impl TeamworkBotRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkBot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamworkBot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6890,12 +8332,20 @@ impl TeamworkDeviceActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/devices/{id}/activity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/devices/{id}/activity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceActivity,
@@ -6905,6 +8355,10 @@ impl TeamworkDeviceActivityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/devices/{id}/activity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6927,6 +8381,10 @@ impl TeamworkDeviceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teamwork/devices`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkDevice>> {
@@ -6935,6 +8393,10 @@ impl TeamworkDeviceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teamwork/devices/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6942,6 +8404,10 @@ impl TeamworkDeviceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teamwork/devices`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkDevice,
@@ -6973,12 +8439,20 @@ impl TeamworkDeviceConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/devices/{id}/configuration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/devices/{id}/configuration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceConfiguration,
@@ -6988,6 +8462,10 @@ impl TeamworkDeviceConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/devices/{id}/configuration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7009,12 +8487,20 @@ impl TeamworkDeviceHealthRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/devices/{id}/health`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceHealth> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/devices/{id}/health`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceHealth,
@@ -7024,6 +8510,10 @@ impl TeamworkDeviceHealthRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/devices/{id}/health`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7046,6 +8536,10 @@ impl TeamworkDeviceOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teamwork/devices/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkDeviceOperation>> {
@@ -7054,6 +8548,10 @@ impl TeamworkDeviceOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teamwork/devices/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7061,6 +8559,10 @@ impl TeamworkDeviceOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teamwork/devices/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceOperation,
@@ -7092,12 +8594,20 @@ impl TeamworkDeviceOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/devices/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/devices/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceOperation,
@@ -7107,6 +8617,10 @@ impl TeamworkDeviceOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/devices/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7128,18 +8642,30 @@ impl TeamworkDeviceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/devices/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/devices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamworkDevice) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/devices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7183,12 +8709,20 @@ impl TeamworkDeviceRequestBuilder {
     /// Bound action `microsoft.graph.restart`.
     ///
     /// HTTP: `POST /teamwork/devices/{id}/restart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restart(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restart"))
     }
     /// Bound action `microsoft.graph.runDiagnostics`.
     ///
     /// HTTP: `POST /teamwork/devices/{id}/runDiagnostics`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run_diagnostics(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7199,6 +8733,10 @@ impl TeamworkDeviceRequestBuilder {
     /// Bound action `microsoft.graph.updateSoftware`.
     ///
     /// HTTP: `POST /teamwork/devices/{id}/updateSoftware`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_software(
         &self,
         parameters: &super::parameters::UpdateSoftwareParameters,
@@ -7228,12 +8766,20 @@ impl TeamworkHostedContentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyTeamworkHostedContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyTeamworkHostedContent,
@@ -7243,12 +8789,22 @@ impl TeamworkHostedContentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent/$value`
+    ///
+    /// Permissions for `GET /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -7273,18 +8829,30 @@ impl TeamworkRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Teamwork> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Teamwork) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7340,6 +8908,10 @@ impl TeamworkRequestBuilder {
     /// Bound action `microsoft.graph.sendActivityNotificationToRecipients`.
     ///
     /// HTTP: `POST /teamwork/sendActivityNotificationToRecipients`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_activity_notification_to_recipients(
         &self,
         parameters: &super::parameters::SendActivityNotificationToRecipientsParameters,
@@ -7398,12 +8970,20 @@ impl TeamworkTagCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/tags`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamworkTag>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/tags/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7411,6 +8991,10 @@ impl TeamworkTagCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/tags`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTag,
@@ -7471,6 +9055,10 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}/members`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkTagMember>> {
@@ -7479,6 +9067,10 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}/members/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7486,6 +9078,10 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/tags/{id}/members`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -7545,12 +9141,20 @@ impl TeamworkTagMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}/members/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTagMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/tags/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -7560,6 +9164,10 @@ impl TeamworkTagMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/tags/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7609,18 +9217,30 @@ impl TeamworkTagRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/tags/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamworkTag) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/tags/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7675,6 +9295,10 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/temporaryAccessPassMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7685,6 +9309,10 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/temporaryAccessPassMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7692,6 +9320,10 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/temporaryAccessPassMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -7739,6 +9371,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7751,6 +9387,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7758,6 +9398,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -7808,6 +9452,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -7818,6 +9466,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -7827,6 +9479,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7880,6 +9536,10 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/temporaryAccessPassMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TemporaryAccessPassAuthenticationMethod> {
@@ -7888,6 +9548,10 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/temporaryAccessPassMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -7897,12 +9561,20 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/temporaryAccessPassMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/temporaryAccessPassMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7913,6 +9585,10 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/temporaryAccessPassMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7923,6 +9599,10 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/temporaryAccessPassMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -7952,12 +9632,20 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/defaultAppManagementPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TenantAppManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/defaultAppManagementPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantAppManagementPolicy,
@@ -7967,12 +9655,20 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/defaultAppManagementPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7987,6 +9683,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8001,6 +9701,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8015,6 +9719,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8029,6 +9737,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -8054,12 +9766,20 @@ impl TenantRelationshipRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /tenantRelationships`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TenantRelationship> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /tenantRelationships`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantRelationship,
@@ -8069,6 +9789,10 @@ impl TenantRelationshipRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /tenantRelationships`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8077,6 +9801,10 @@ impl TenantRelationshipRequestBuilder {
     /// Optional parameters (`domain_name`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /tenantRelationships/findTenantInformationByDomainName(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_tenant_information_by_domain_name(
         &self,
         domain_name: Option<&str>,
@@ -8100,6 +9828,10 @@ impl TenantRelationshipRequestBuilder {
     /// Optional parameters (`tenant_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /tenantRelationships/findTenantInformationByTenantId(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_tenant_information_by_tenant_id(
         &self,
         tenant_id: Option<&str>,
@@ -8131,12 +9863,20 @@ impl TermsOfUseContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/termsOfUse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TermsOfUseContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/termsOfUse`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsOfUseContainer,
@@ -8146,6 +9886,10 @@ impl TermsOfUseContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/termsOfUse`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8226,12 +9970,20 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drive/root/thumbnails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ThumbnailSet>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drive/root/thumbnails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8239,6 +9991,10 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drive/root/thumbnails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ThumbnailSet,
@@ -8308,18 +10064,30 @@ impl ThumbnailSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drive/root/thumbnails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ThumbnailSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drive/root/thumbnails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ThumbnailSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drive/root/thumbnails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8365,18 +10133,30 @@ impl TodoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/todo`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Todo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/todo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Todo) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/todo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -44,6 +44,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/members/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AadUserConversationMember>> {
@@ -52,6 +56,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/members/microsoft.graph.aadUserConversationMember/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -59,6 +67,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/members/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -75,6 +87,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /chats/{id}/members/microsoft.graph.aadUserConversationMember/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -89,6 +105,10 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Bound action `microsoft.graph.remove`.
     ///
     /// HTTP: `POST /chats/{id}/members/microsoft.graph.aadUserConversationMember/remove`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -142,12 +162,20 @@ impl AadUserConversationMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AadUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -157,6 +185,10 @@ impl AadUserConversationMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -180,6 +212,12 @@ impl AadUserConversationMemberRequestBuilder {
     /// The link (`$ref`) of `user` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -205,6 +243,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -213,6 +255,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -220,6 +266,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -236,6 +286,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.additionalAccess`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignments/additionalAccess(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn additional_access(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -250,6 +304,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Optional parameters (`access_package_id`, `incompatible_access_package_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignments/additionalAccess(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `additional_access_2` because `additional_access` is taken here (by another method, or by a standard trait method of the builders).
     pub fn additional_access_2(
@@ -279,6 +337,10 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignments/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentFilterByCurrentUserOptions,
@@ -323,6 +385,10 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignmentPolicy>> {
@@ -331,6 +397,10 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -338,6 +408,10 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignmentPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -374,6 +448,10 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentPolicy> {
@@ -382,6 +460,10 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/assignmentPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -391,6 +473,10 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -437,6 +523,12 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// The link (`$ref`) of `accessPackage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/accessPackage/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -446,6 +538,12 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// The link (`$ref`) of `catalog` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/catalog/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignmentPolicies/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentPolicies/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
     pub fn catalog_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -472,12 +570,20 @@ impl AccessPackageAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -487,6 +593,10 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -520,6 +630,12 @@ impl AccessPackageAssignmentRequestBuilder {
     /// The link (`$ref`) of `accessPackage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignments/{id}/accessPackage/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignments/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignments/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignments/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -529,6 +645,12 @@ impl AccessPackageAssignmentRequestBuilder {
     /// The link (`$ref`) of `assignmentPolicy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignments/{id}/assignmentPolicy/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignments/{id}/assignmentPolicy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignments/{id}/assignmentPolicy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignments/{id}/assignmentPolicy/$ref`: no permission listed in the pinned permissions table.
     pub fn assignment_policy_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -538,6 +660,12 @@ impl AccessPackageAssignmentRequestBuilder {
     /// The link (`$ref`) of `target` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignments/{id}/target/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignments/{id}/target/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignments/{id}/target/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignments/{id}/target/$ref`: no permission listed in the pinned permissions table.
     pub fn target_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -547,6 +675,10 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Bound action `microsoft.graph.reprocess`.
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignments/{id}/reprocess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
@@ -569,6 +701,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -579,6 +715,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -586,6 +726,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignmentRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -605,6 +749,10 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentRequestFilterByCurrentUserOptions,
@@ -650,6 +798,10 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentRequest> {
@@ -658,6 +810,10 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/assignmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -667,6 +823,10 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -700,6 +860,12 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// The link (`$ref`) of `accessPackage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/accessPackage/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -709,6 +875,12 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// The link (`$ref`) of `assignment` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/assignment/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignmentRequests/{id}/assignment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentRequests/{id}/assignment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/assignment/$ref`: no permission listed in the pinned permissions table.
     pub fn assignment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -718,6 +890,12 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// The link (`$ref`) of `requestor` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/requestor/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/assignmentRequests/{id}/requestor/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentRequests/{id}/requestor/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/requestor/$ref`: no permission listed in the pinned permissions table.
     pub fn requestor_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -727,18 +905,30 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignmentRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.reprocess`.
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignmentRequests/{id}/reprocess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
     /// Bound action `microsoft.graph.resume`.
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignmentRequests/{id}/resume`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn resume(
         &self,
         parameters: &super::parameters::AccessPackageAssignmentRequestResumeParameters,
@@ -767,6 +957,10 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageCatalog>> {
@@ -775,6 +969,10 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -782,6 +980,10 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -827,12 +1029,20 @@ impl AccessPackageCatalogRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageCatalog> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -842,6 +1052,10 @@ impl AccessPackageCatalogRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -902,6 +1116,12 @@ impl AccessPackageCatalogRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/catalogs/{id}/accessPackages/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/accessPackages/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/catalogs/{id}/accessPackages/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/catalogs/{id}/accessPackages/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/catalogs/{id}/accessPackages/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn access_packages_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -929,6 +1149,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackage>> {
@@ -937,6 +1161,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -944,6 +1172,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/accessPackages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackage,
@@ -960,6 +1192,10 @@ impl AccessPackageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageFilterByCurrentUserOptions,
@@ -1014,6 +1250,10 @@ impl AccessPackageQuestionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentPolicies/{id}/questions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAccessPackageQuestion>> {
@@ -1022,6 +1262,10 @@ impl AccessPackageQuestionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentPolicies/{id}/questions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1029,6 +1273,10 @@ impl AccessPackageQuestionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/assignmentPolicies/{id}/questions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageQuestion,
@@ -1060,12 +1308,20 @@ impl AccessPackageQuestionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/assignmentPolicies/{id}/questions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAccessPackageQuestion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/assignmentPolicies/{id}/questions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageQuestion,
@@ -1075,6 +1331,10 @@ impl AccessPackageQuestionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/questions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1098,18 +1358,30 @@ impl AccessPackageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/accessPackages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AccessPackage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1184,6 +1456,12 @@ impl AccessPackageRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn access_packages_incompatible_with_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -1195,6 +1473,12 @@ impl AccessPackageRequestBuilder {
     /// The link (`$ref`) of `catalog` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/catalog/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/accessPackages/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/accessPackages/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
     pub fn catalog_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1206,6 +1490,12 @@ impl AccessPackageRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn incompatible_access_packages_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1217,6 +1507,12 @@ impl AccessPackageRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn incompatible_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1226,6 +1522,10 @@ impl AccessPackageRequestBuilder {
     /// Bound action `microsoft.graph.getApplicablePolicyRequirements`.
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/accessPackages/{id}/getApplicablePolicyRequirements`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_applicable_policy_requirements(
         &self,
     ) -> Request<
@@ -1260,6 +1560,10 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAccessPackageResource>> {
@@ -1268,6 +1572,10 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1275,6 +1583,10 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/resources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageResource,
@@ -1307,6 +1619,10 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceEnvironments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1317,6 +1633,10 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceEnvironments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1324,6 +1644,10 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/resourceEnvironments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1360,6 +1684,10 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceEnvironments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceEnvironment> {
@@ -1368,6 +1696,10 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/resourceEnvironments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1377,6 +1709,10 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/resourceEnvironments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1410,12 +1746,20 @@ impl AccessPackageResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAccessPackageResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageResource,
@@ -1425,6 +1769,10 @@ impl AccessPackageResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1472,6 +1820,12 @@ impl AccessPackageResourceRequestBuilder {
     /// The link (`$ref`) of `environment` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/resources/{id}/environment/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/resources/{id}/environment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/resources/{id}/environment/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/resources/{id}/environment/$ref`: no permission listed in the pinned permissions table.
     pub fn environment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1481,6 +1835,10 @@ impl AccessPackageResourceRequestBuilder {
     /// Bound action `microsoft.graph.refresh`.
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/resources/{id}/refresh`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -1503,6 +1861,10 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRequest>> {
@@ -1511,6 +1873,10 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1518,6 +1884,10 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/resourceRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -1554,12 +1924,20 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/resourceRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -1569,6 +1947,10 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/resourceRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1611,6 +1993,10 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/resourceRoles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRole>> {
@@ -1619,6 +2005,10 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/resourceRoles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1626,6 +2016,10 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/resourceRoles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -1659,12 +2053,20 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/resourceRoles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/resourceRoles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -1674,6 +2076,10 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/resourceRoles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1707,6 +2113,10 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceRoleScopes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1717,6 +2127,10 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceRoleScopes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1724,6 +2138,10 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/resourceRoleScopes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -1760,6 +2178,10 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/resourceRoleScopes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceRoleScope> {
@@ -1768,6 +2190,10 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/resourceRoleScopes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -1777,6 +2203,10 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/resourceRoleScopes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1819,6 +2249,10 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/resourceScopes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceScope>> {
@@ -1827,6 +2261,10 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/resourceScopes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1834,6 +2272,10 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/resourceScopes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -1870,12 +2312,20 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/resourceScopes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/resourceScopes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -1885,6 +2335,10 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/resourceScopes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1916,6 +2370,10 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/subjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageSubject>> {
@@ -1924,6 +2382,10 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/subjects/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1931,6 +2393,10 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/subjects`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -1976,12 +2442,20 @@ impl AccessPackageSubjectRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/subjects/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageSubject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/subjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -1991,6 +2465,10 @@ impl AccessPackageSubjectRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/subjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2006,6 +2484,12 @@ impl AccessPackageSubjectRequestBuilder {
     /// The link (`$ref`) of `connectedOrganization` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/subjects/{id}/connectedOrganization/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
     pub fn connected_organization_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2031,6 +2515,10 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackageSuggestions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageSuggestion>> {
@@ -2039,6 +2527,10 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackageSuggestions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2046,6 +2538,10 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/entitlementManagement/accessPackageSuggestions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageSuggestion,
@@ -2064,6 +2560,10 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// Optional parameters (`on`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: Option<
@@ -2108,12 +2608,20 @@ impl AccessPackageSuggestionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageSuggestion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageSuggestion,
@@ -2123,6 +2631,10 @@ impl AccessPackageSuggestionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2138,6 +2650,12 @@ impl AccessPackageSuggestionRequestBuilder {
     /// The link (`$ref`) of `accessPackage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}/accessPackage/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2163,6 +2681,10 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryDefinition>> {
@@ -2171,6 +2693,10 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2178,6 +2704,10 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/historyDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2214,6 +2744,10 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryDefinition> {
@@ -2222,6 +2756,10 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/historyDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2231,6 +2769,10 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/historyDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2263,6 +2805,10 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}/instances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryInstance>> {
@@ -2271,6 +2817,10 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}/instances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2278,6 +2828,10 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/historyDefinitions/{id}/instances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2314,12 +2868,20 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2329,12 +2891,20 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.generateDownloadUri`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/historyDefinitions/{id}/instances/{id}/generateDownloadUri`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn generate_download_uri(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
@@ -2363,6 +2933,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewInstance>> {
@@ -2371,6 +2945,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2378,6 +2956,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -2394,6 +2976,10 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceFilterByCurrentUserOptions,
@@ -2438,6 +3024,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/decisions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2448,6 +3038,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/decisions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2455,6 +3049,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/decisions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -2474,6 +3072,10 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/decisions/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceDecisionItemFilterByCurrentUserOptions,
@@ -2519,6 +3121,10 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewInstanceDecisionItem> {
@@ -2527,6 +3133,10 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -2536,6 +3146,10 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2569,12 +3183,20 @@ impl AccessReviewInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/definitions/{id}/instances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -2584,6 +3206,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/definitions/{id}/instances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2620,6 +3246,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.acceptRecommendations`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/acceptRecommendations`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accept_recommendations(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2630,6 +3260,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.applyDecisions`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/applyDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2640,6 +3274,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.batchRecordDecisions`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/batchRecordDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn batch_record_decisions(
         &self,
         parameters: &super::parameters::BatchRecordDecisionsParameters,
@@ -2654,6 +3292,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.resetDecisions`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/resetDecisions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2664,6 +3306,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.sendReminder`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/sendReminder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2674,6 +3320,10 @@ impl AccessReviewInstanceRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -2696,6 +3346,10 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/contactedReviewers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewReviewer>> {
@@ -2704,6 +3358,10 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/contactedReviewers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2711,6 +3369,10 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/contactedReviewers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -2742,12 +3404,20 @@ impl AccessReviewReviewerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/contactedReviewers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewReviewer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/definitions/{id}/instances/{id}/contactedReviewers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -2757,6 +3427,10 @@ impl AccessReviewReviewerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/definitions/{id}/instances/{id}/contactedReviewers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2779,6 +3453,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2789,6 +3467,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2796,6 +3478,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -2815,6 +3501,10 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewScheduleDefinitionFilterByCurrentUserOptions,
@@ -2860,6 +3550,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewScheduleDefinition> {
@@ -2868,6 +3562,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews/definitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -2877,6 +3575,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews/definitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2893,6 +3595,10 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -2916,12 +3622,20 @@ impl AccessReviewSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/accessReviews`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewSet,
@@ -2931,6 +3645,10 @@ impl AccessReviewSetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/accessReviews`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2975,6 +3693,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/stages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewStage>> {
@@ -2983,6 +3705,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/stages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2990,6 +3716,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/instances/{id}/stages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -3006,6 +3736,10 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/stages/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewStageFilterByCurrentUserOptions,
@@ -3049,12 +3783,20 @@ impl AccessReviewStageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewStage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewStage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewStage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -3064,6 +3806,10 @@ impl AccessReviewStageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewStage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3080,6 +3826,10 @@ impl AccessReviewStageRequestBuilder {
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewStage/stop`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3117,12 +3867,20 @@ impl ActivitiesContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance/activities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ActivitiesContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/dataSecurityAndGovernance/activities`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivitiesContainer,
@@ -3132,6 +3890,10 @@ impl ActivitiesContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/dataSecurityAndGovernance/activities`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3166,6 +3928,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ActivityBasedTimeoutPolicy>> {
@@ -3174,6 +3940,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3181,6 +3951,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -3200,6 +3974,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3212,6 +3990,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3232,6 +4014,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3246,6 +4032,10 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.activityBasedTimeoutPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3277,12 +4067,20 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ActivityBasedTimeoutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -3292,6 +4090,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3310,6 +4112,12 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3319,6 +4127,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3333,6 +4145,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3347,6 +4163,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3361,6 +4181,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3375,6 +4199,10 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -3411,6 +4239,10 @@ impl ActivityHistoryItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/activities/{id}/historyItems`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ActivityHistoryItem>> {
@@ -3419,6 +4251,10 @@ impl ActivityHistoryItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/activities/{id}/historyItems/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3426,6 +4262,10 @@ impl ActivityHistoryItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/activities/{id}/historyItems`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ActivityHistoryItem,
@@ -3473,12 +4313,20 @@ impl ActivityHistoryItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/activities/{id}/historyItems/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ActivityHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/activities/{id}/historyItems/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivityHistoryItem,
@@ -3488,6 +4336,10 @@ impl ActivityHistoryItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/activities/{id}/historyItems/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3503,6 +4355,12 @@ impl ActivityHistoryItemRequestBuilder {
     /// The link (`$ref`) of `activity` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/activities/{id}/historyItems/{id}/activity/$ref`
+    ///
+    /// Permissions for `GET /me/activities/{id}/historyItems/{id}/activity/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/activities/{id}/historyItems/{id}/activity/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/activities/{id}/historyItems/{id}/activity/$ref`: no permission listed in the pinned permissions table.
     pub fn activity_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3546,12 +4404,20 @@ impl AdhocCallCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/adhocCalls`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AdhocCall>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/adhocCalls/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3559,6 +4425,10 @@ impl AdhocCallCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/adhocCalls`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AdhocCall,
@@ -3577,6 +4447,10 @@ impl AdhocCallCollectionRequestBuilder {
     /// Optional parameters (`user_id`, `start_date_time`, `end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /communications/adhocCalls/getAllRecordings(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_recordings(
         &self,
         user_id: Option<&str>,
@@ -3607,6 +4481,10 @@ impl AdhocCallCollectionRequestBuilder {
     /// Optional parameters (`user_id`, `start_date_time`, `end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /communications/adhocCalls/getAllTranscripts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_transcripts(
         &self,
         user_id: Option<&str>,
@@ -3668,18 +4546,30 @@ impl AdhocCallRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AdhocCall> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/adhocCalls/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AdhocCall) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/adhocCalls/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3721,12 +4611,20 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/adminConsentRequestPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AdminConsentRequestPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/adminConsentRequestPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminConsentRequestPolicy,
@@ -3736,6 +4634,10 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/adminConsentRequestPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3759,12 +4661,20 @@ impl AdminMicrosoft365AppsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/microsoft365Apps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AdminMicrosoft365Apps> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/microsoft365Apps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminMicrosoft365Apps,
@@ -3774,6 +4684,10 @@ impl AdminMicrosoft365AppsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/microsoft365Apps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3804,12 +4718,20 @@ impl AdminReportSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/reportSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AdminReportSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/reportSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminReportSettings,
@@ -3819,6 +4741,10 @@ impl AdminReportSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/reportSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3840,18 +4766,30 @@ impl AdminRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Admin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Admin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3959,6 +4897,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.administrativeUnit`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -3967,6 +4909,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.administrativeUnit/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3974,6 +4920,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.administrativeUnit`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -3990,6 +4940,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.administrativeUnit/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4002,6 +4956,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.administrativeUnit/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -4016,6 +4974,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.administrativeUnit/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4036,6 +4998,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.administrativeUnit/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4050,6 +5016,10 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.administrativeUnit/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4081,12 +5051,20 @@ impl AdministrativeUnitRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.administrativeUnit`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AdministrativeUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.administrativeUnit`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4096,6 +5074,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.administrativeUnit`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4135,6 +5117,12 @@ impl AdministrativeUnitRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/members/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.administrativeUnit/members/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.administrativeUnit/members/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/members/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.administrativeUnit/members/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4144,6 +5132,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4158,6 +5150,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4172,6 +5168,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4186,6 +5186,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4200,6 +5204,10 @@ impl AdministrativeUnitRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4228,6 +5236,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentityBlueprint>> {
@@ -4236,6 +5248,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4243,6 +5259,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -4259,6 +5279,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -4271,6 +5295,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/microsoft.graph.agentIdentityBlueprint/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -4285,6 +5313,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4305,6 +5337,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4319,6 +5355,10 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /applications/microsoft.graph.agentIdentityBlueprint/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4385,6 +5425,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4395,6 +5439,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4402,6 +5450,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -4421,6 +5473,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4433,6 +5489,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -4447,6 +5507,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4467,6 +5531,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4481,6 +5549,10 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4534,6 +5606,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AgentIdentityBlueprintPrincipal> {
@@ -4542,6 +5618,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -4551,6 +5631,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4777,6 +5861,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4788,6 +5878,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4799,6 +5895,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4810,6 +5912,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -4823,6 +5931,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4834,6 +5948,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4845,6 +5965,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4856,6 +5982,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4867,6 +5999,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4878,6 +6016,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4889,6 +6033,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4900,6 +6050,12 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4909,6 +6065,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addKey`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addKey`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_key(
         &self,
         parameters: &super::parameters::ServicePrincipalAddKeyParameters,
@@ -4919,6 +6079,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addPassword`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -4933,6 +6097,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addTokenSigningCertificate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -4947,6 +6115,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4961,6 +6133,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4975,6 +6151,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4989,6 +6169,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5003,6 +6187,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.removeKey`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/removeKey`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ServicePrincipalRemoveKeyParameters,
@@ -5013,6 +6201,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.removePassword`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/removePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5024,6 +6216,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5051,12 +6247,20 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentityBlueprint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -5066,6 +6270,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5201,6 +6409,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5210,6 +6424,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// The link (`$ref`) of `createdOnBehalfOf` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5221,6 +6441,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -5234,6 +6460,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5245,6 +6477,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5256,6 +6494,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5267,6 +6511,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// HTTP: `GET/POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5276,6 +6526,12 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// The content of the stream property `logo`.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`
+    ///
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -5285,6 +6541,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.addKey`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/addKey`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_key(
         &self,
         parameters: &super::parameters::ApplicationAddKeyParameters,
@@ -5295,6 +6555,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.addPassword`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/addPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -5309,6 +6573,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5323,6 +6591,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5337,6 +6609,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5351,6 +6627,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5365,6 +6645,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.removeKey`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/removeKey`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ApplicationRemoveKeyParameters,
@@ -5375,6 +6659,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.removePassword`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/removePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5386,12 +6674,20 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.setVerifiedPublisher`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/setVerifiedPublisher`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`.
     pub fn set_verified_publisher(&self, verified_publisher_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5403,6 +6699,10 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Bound action `microsoft.graph.unsetVerifiedPublisher`.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/unsetVerifiedPublisher`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`.
     pub fn unset_verified_publisher(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5443,6 +6743,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentity>> {
@@ -5451,6 +6755,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5458,6 +6766,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentity,
@@ -5474,6 +6786,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5486,6 +6802,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentIdentity/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -5500,6 +6820,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5520,6 +6844,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5534,6 +6862,10 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentIdentity/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5584,18 +6916,30 @@ impl AgentIdentityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AgentIdentity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5822,6 +7166,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5833,6 +7183,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5844,6 +7200,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5855,6 +7217,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -5868,6 +7236,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5879,6 +7253,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5890,6 +7270,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5901,6 +7287,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5912,6 +7304,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5923,6 +7321,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5934,6 +7338,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5945,6 +7355,12 @@ impl AgentIdentityRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5954,6 +7370,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.addKey`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/addKey`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_key(
         &self,
         parameters: &super::parameters::ServicePrincipalAddKeyParameters,
@@ -5964,6 +7384,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.addPassword`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/addPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -5978,6 +7402,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/addTokenSigningCertificate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -5992,6 +7420,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6006,6 +7438,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6020,6 +7456,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6034,6 +7474,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6048,6 +7492,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.removeKey`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/removeKey`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ServicePrincipalRemoveKeyParameters,
@@ -6058,6 +7506,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.removePassword`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/removePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6069,6 +7521,10 @@ impl AgentIdentityRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6091,12 +7547,20 @@ impl AgentUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AgentUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6104,6 +7568,10 @@ impl AgentUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentUser,
@@ -6120,6 +7588,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6133,6 +7605,10 @@ impl AgentUserCollectionRequestBuilder {
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.agentUser/delta(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
@@ -6144,6 +7620,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6164,6 +7644,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6178,6 +7662,10 @@ impl AgentUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.agentUser/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6224,18 +7712,30 @@ impl AgentUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AgentUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.agentUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AgentUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6806,6 +8306,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6817,6 +8323,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6828,6 +8340,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/directReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6837,6 +8355,12 @@ impl AgentUserRequestBuilder {
     /// The link (`$ref`) of `drive` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /directoryObjects/{id}/microsoft.graph.agentUser/drive/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /directoryObjects/{id}/microsoft.graph.agentUser/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/drive/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6848,6 +8372,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/drives/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/drives/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/drives/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/drives/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/drives/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6859,6 +8389,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6870,6 +8406,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn managed_app_registrations_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6879,6 +8421,12 @@ impl AgentUserRequestBuilder {
     /// The link (`$ref`) of `manager` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6890,6 +8438,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6901,6 +8455,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6912,6 +8472,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6923,6 +8489,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6934,6 +8506,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6945,6 +8523,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsor_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6956,6 +8540,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6967,6 +8557,12 @@ impl AgentUserRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6976,6 +8572,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/assignLicense`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -6990,6 +8590,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.changePassword`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/changePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -7004,6 +8608,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7018,6 +8626,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -7032,6 +8644,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.exportDeviceAndAppManagementData`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/exportDeviceAndAppManagementData(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_device_and_app_management_data(
         &self,
     ) -> Request<models::microsoft_graph::DeviceAndAppManagementData> {
@@ -7044,6 +8660,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.exportDeviceAndAppManagementData`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/exportDeviceAndAppManagementData(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `export_device_and_app_management_data_2` because `export_device_and_app_management_data` is taken here (by another method, or by a standard trait method of the builders).
     pub fn export_device_and_app_management_data_2(
@@ -7066,6 +8686,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.exportPersonalData`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/exportPersonalData`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_personal_data(&self, storage_location: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7077,6 +8701,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.findMeetingTimes`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/findMeetingTimes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_meeting_times(
         &self,
         parameters: &super::parameters::FindMeetingTimesParameters,
@@ -7091,6 +8719,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.getMailTips`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMailTips`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -7105,6 +8737,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.getManagedAppDiagnosticStatuses`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/getManagedAppDiagnosticStatuses(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_managed_app_diagnostic_statuses(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppDiagnosticStatus>> {
@@ -7117,6 +8753,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.getManagedAppPolicies`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/getManagedAppPolicies(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_managed_app_policies(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppPolicy>> {
@@ -7129,6 +8769,10 @@ impl AgentUserRequestBuilder {
     /// Bound function `microsoft.graph.getManagedDevicesWithAppFailures`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/getManagedDevicesWithAppFailures(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_managed_devices_with_app_failures(
         &self,
     ) -> Request<runtime::Page<String>> {
@@ -7141,6 +8785,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -7155,6 +8803,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7171,6 +8823,10 @@ impl AgentUserRequestBuilder {
     /// Optional parameters (`end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/reminderView(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -7194,6 +8850,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.removeAllDevicesFromManagement`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/removeAllDevicesFromManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_all_devices_from_management(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7204,6 +8864,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/reprocessLicenseAssignment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -7216,12 +8880,20 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7232,6 +8904,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.revokeSignInSessions`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/revokeSignInSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -7242,6 +8918,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.sendMail`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/sendMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -7252,6 +8932,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.translateExchangeIds`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/translateExchangeIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -7266,6 +8950,10 @@ impl AgentUserRequestBuilder {
     /// Bound action `microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/wipeManagedAppRegistrationsByDeviceTag`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
@@ -7310,6 +8998,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreementAcceptances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementAcceptance>> {
@@ -7318,6 +9010,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreementAcceptances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7325,6 +9021,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreementAcceptances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -7368,12 +9068,20 @@ impl AgreementAcceptanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreementAcceptances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementAcceptance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreementAcceptances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -7383,6 +9091,10 @@ impl AgreementAcceptanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreementAcceptances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7407,12 +9119,20 @@ impl AgreementCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreements`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Agreement>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreements/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7420,6 +9140,10 @@ impl AgreementCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreements`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Agreement,
@@ -7454,6 +9178,10 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreements/{id}/files`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileLocalization>> {
@@ -7462,6 +9190,10 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreements/{id}/files/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7469,6 +9201,10 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreements/{id}/files`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -7502,12 +9238,20 @@ impl AgreementFileLocalizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileLocalization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}/files/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -7517,6 +9261,10 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}/files/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7550,18 +9298,30 @@ impl AgreementFileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}/file`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}/file`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AgreementFile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}/file`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7594,6 +9354,10 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}/versions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileVersion>> {
@@ -7602,6 +9366,10 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}/versions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7609,6 +9377,10 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /agreements/{id}/files/{id}/versions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -7640,12 +9412,20 @@ impl AgreementFileVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}/files/{id}/versions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}/files/{id}/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -7655,6 +9435,10 @@ impl AgreementFileVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}/files/{id}/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7678,18 +9462,30 @@ impl AgreementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /agreements/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Agreement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /agreements/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Agreement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /agreements/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7742,12 +9538,20 @@ impl AiInteractionHistoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /copilot/interactionHistory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AiInteractionHistory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /copilot/interactionHistory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AiInteractionHistory,
@@ -7757,12 +9561,20 @@ impl AiInteractionHistoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /copilot/interactionHistory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound function `microsoft.graph.getAllEnterpriseInteractions`.
     ///
     /// HTTP: `GET /copilot/interactionHistory/getAllEnterpriseInteractions(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_enterprise_interactions(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AiInteraction>> {
@@ -7791,6 +9603,10 @@ impl AiOnlineMeetingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /copilot/users/{id}/onlineMeetings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AiOnlineMeeting>> {
@@ -7799,6 +9615,10 @@ impl AiOnlineMeetingCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /copilot/users/{id}/onlineMeetings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7806,6 +9626,10 @@ impl AiOnlineMeetingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /copilot/users/{id}/onlineMeetings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AiOnlineMeeting,
@@ -7839,12 +9663,20 @@ impl AiOnlineMeetingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /copilot/users/{id}/onlineMeetings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AiOnlineMeeting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /copilot/users/{id}/onlineMeetings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AiOnlineMeeting,
@@ -7854,6 +9686,10 @@ impl AiOnlineMeetingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /copilot/users/{id}/onlineMeetings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7886,12 +9722,20 @@ impl AiUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /copilot/users`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AiUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /copilot/users/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7899,6 +9743,10 @@ impl AiUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /copilot/users`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AiUser,
@@ -7932,18 +9780,30 @@ impl AiUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /copilot/users/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AiUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /copilot/users/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AiUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /copilot/users/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7984,6 +9844,10 @@ impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.akamaiWebApplicationFirewallProvider`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AkamaiWebApplicationFirewallProvider> {
@@ -7992,6 +9856,10 @@ impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.akamaiWebApplicationFirewallProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AkamaiWebApplicationFirewallProvider,
@@ -8001,12 +9869,20 @@ impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.akamaiWebApplicationFirewallProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.verify`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.akamaiWebApplicationFirewallProvider/verify`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn verify(
         &self,
         host_name: &str,

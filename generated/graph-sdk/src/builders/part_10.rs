@@ -24,6 +24,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -36,6 +40,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -43,6 +51,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationDeviceStatus,
@@ -79,6 +91,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -89,6 +105,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationDeviceStatus,
@@ -98,6 +118,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -121,6 +145,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatusSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -131,6 +159,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatusSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationDeviceSummary,
@@ -140,6 +172,10 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatusSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -163,6 +199,10 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyManagedDeviceMobileAppConfiguration> {
@@ -171,6 +211,10 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedDeviceMobileAppConfiguration,
@@ -180,6 +224,10 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -244,6 +292,10 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppConfigurations/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment],
@@ -272,6 +324,10 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -284,6 +340,10 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -291,6 +351,10 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationUserStatus,
@@ -327,6 +391,10 @@ impl ManagedDeviceMobileAppConfigurationUserStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -337,6 +405,10 @@ impl ManagedDeviceMobileAppConfigurationUserStatusRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationUserStatus,
@@ -346,6 +418,10 @@ impl ManagedDeviceMobileAppConfigurationUserStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -369,6 +445,10 @@ impl ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/userStatusSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -379,6 +459,10 @@ impl ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppConfigurations/{id}/userStatusSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationUserSummary,
@@ -388,6 +472,10 @@ impl ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppConfigurations/{id}/userStatusSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -409,12 +497,20 @@ impl ManagedDeviceOverviewRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/managedDeviceOverview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedDeviceOverview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/managedDeviceOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceOverview,
@@ -424,6 +520,10 @@ impl ManagedDeviceOverviewRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/managedDeviceOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -463,18 +563,30 @@ impl ManagedDeviceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/managedDevices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ManagedDevice) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/managedDevices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -548,6 +660,12 @@ impl ManagedDeviceRequestBuilder {
     /// HTTP: `GET/POST /deviceManagement/managedDevices/{id}/users/$ref`
     ///
     /// HTTP: `DELETE /deviceManagement/managedDevices/{id}/users/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/managedDevices/{id}/users/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceManagement/managedDevices/{id}/users/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/managedDevices/{id}/users/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -557,6 +675,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.bypassActivationLock`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/bypassActivationLock`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bypass_activation_lock(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -567,6 +689,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.cleanWindowsDevice`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/cleanWindowsDevice`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clean_windows_device(&self, keep_user_data: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -578,6 +704,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.deleteUserFromSharedAppleDevice`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/deleteUserFromSharedAppleDevice`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete_user_from_shared_apple_device(
         &self,
         user_principal_name: &str,
@@ -592,6 +722,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.disableLostMode`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/disableLostMode`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_lost_mode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -602,6 +736,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.locateDevice`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/locateDevice`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn locate_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -612,6 +750,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.logoutSharedAppleDeviceActiveUser`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/logoutSharedAppleDeviceActiveUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn logout_shared_apple_device_active_user(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -622,12 +764,20 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.rebootNow`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/rebootNow`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reboot_now(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("rebootNow"))
     }
     /// Bound action `microsoft.graph.recoverPasscode`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/recoverPasscode`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn recover_passcode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -638,6 +788,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.remoteLock`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/remoteLock`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remote_lock(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -648,6 +802,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.requestRemoteAssistance`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/requestRemoteAssistance`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn request_remote_assistance(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -658,6 +816,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.resetPasscode`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/resetPasscode`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_passcode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -668,18 +830,30 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.retire`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/retire`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retire(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("retire"))
     }
     /// Bound action `microsoft.graph.shutDown`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/shutDown`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn shut_down(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("shutDown"))
     }
     /// Bound action `microsoft.graph.syncDevice`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/syncDevice`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sync_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -690,6 +864,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.updateWindowsDeviceAccount`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/updateWindowsDeviceAccount`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_windows_device_account(
         &self,
         update_windows_device_account_action_parameter: &models::microsoft_graph::UpdateWindowsDeviceAccountActionParameter,
@@ -707,6 +885,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.windowsDefenderScan`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/windowsDefenderScan`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn windows_defender_scan(&self, quick_scan: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -718,6 +900,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.windowsDefenderUpdateSignatures`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/windowsDefenderUpdateSignatures`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn windows_defender_update_signatures(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -728,6 +914,10 @@ impl ManagedDeviceRequestBuilder {
     /// Bound action `microsoft.graph.wipe`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/wipe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn wipe(&self, parameters: &super::parameters::WipeParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("wipe"))
             .json_body(parameters)
@@ -753,6 +943,10 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedEBookAssignment>> {
@@ -761,6 +955,10 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -768,6 +966,10 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedEBookAssignment,
@@ -799,12 +1001,20 @@ impl ManagedEBookAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedEBookAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedEBooks/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedEBookAssignment,
@@ -814,6 +1024,10 @@ impl ManagedEBookAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedEBooks/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -836,6 +1050,10 @@ impl ManagedEBookCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedEBook>> {
@@ -844,6 +1062,10 @@ impl ManagedEBookCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -851,6 +1073,10 @@ impl ManagedEBookCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedEBook,
@@ -884,12 +1110,20 @@ impl ManagedEBookRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedEBook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedEBooks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedEBook,
@@ -899,6 +1133,10 @@ impl ManagedEBookRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedEBooks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -944,6 +1182,10 @@ impl ManagedEBookRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         managed_e_book_assignments: &[models::microsoft_graph::AnyManagedEBookAssignment],
@@ -973,6 +1215,10 @@ impl ManagedIosLobAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.managedIOSLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedIosLobApp>> {
@@ -981,6 +1227,10 @@ impl ManagedIosLobAppCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.managedIOSLobApp/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -988,6 +1238,10 @@ impl ManagedIosLobAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.managedIOSLobApp`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedIosLobApp,
@@ -1021,12 +1275,20 @@ impl ManagedIosLobAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedIosLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedIosLobApp,
@@ -1036,6 +1298,10 @@ impl ManagedIosLobAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1074,6 +1340,12 @@ impl ManagedIosLobAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1083,6 +1355,10 @@ impl ManagedIosLobAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1108,12 +1384,20 @@ impl ManagedIosStoreAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedIosStoreApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedIosStoreApp,
@@ -1123,6 +1407,10 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1153,6 +1441,12 @@ impl ManagedIosStoreAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1162,6 +1456,10 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1190,6 +1488,10 @@ impl ManagedMobileAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/androidManagedAppProtections/{id}/apps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedMobileApp>> {
@@ -1198,6 +1500,10 @@ impl ManagedMobileAppCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/androidManagedAppProtections/{id}/apps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1205,6 +1511,10 @@ impl ManagedMobileAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/androidManagedAppProtections/{id}/apps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedMobileApp,
@@ -1236,12 +1546,20 @@ impl ManagedMobileAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/androidManagedAppProtections/{id}/apps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedMobileApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/androidManagedAppProtections/{id}/apps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedMobileApp,
@@ -1251,6 +1569,10 @@ impl ManagedMobileAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/androidManagedAppProtections/{id}/apps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1273,6 +1595,10 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.managedMobileLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedMobileLobApp>> {
@@ -1281,6 +1607,10 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.managedMobileLobApp/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1288,6 +1618,10 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.managedMobileLobApp`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedMobileLobApp,
@@ -1321,12 +1655,20 @@ impl ManagedMobileLobAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedMobileLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedMobileLobApp,
@@ -1336,6 +1678,10 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1374,6 +1720,12 @@ impl ManagedMobileLobAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1383,6 +1735,10 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1411,6 +1767,10 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1421,6 +1781,10 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1428,6 +1792,10 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MdmWindowsInformationProtectionPolicy,
@@ -1464,6 +1832,10 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MdmWindowsInformationProtectionPolicy> {
@@ -1472,6 +1844,10 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MdmWindowsInformationProtectionPolicy,
@@ -1481,6 +1857,10 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1523,6 +1903,10 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -1533,6 +1917,10 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -1583,6 +1971,10 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/onlineMeetings/{id}/attendanceReports`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MeetingAttendanceReport>> {
@@ -1591,6 +1983,10 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/onlineMeetings/{id}/attendanceReports/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1598,6 +1994,10 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/onlineMeetings/{id}/attendanceReports`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MeetingAttendanceReport,
@@ -1649,12 +2049,20 @@ impl MeetingAttendanceReportRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/onlineMeetings/{id}/attendanceReports/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MeetingAttendanceReport> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/onlineMeetings/{id}/attendanceReports/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MeetingAttendanceReport,
@@ -1664,6 +2072,10 @@ impl MeetingAttendanceReportRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/onlineMeetings/{id}/attendanceReports/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1696,6 +2108,10 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/microsoft.graph.membershipOutlierInsight`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MembershipOutlierInsight>> {
@@ -1704,6 +2120,10 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/microsoft.graph.membershipOutlierInsight/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1711,6 +2131,10 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/microsoft.graph.membershipOutlierInsight`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MembershipOutlierInsight,
@@ -1744,12 +2168,20 @@ impl MembershipOutlierInsightRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MembershipOutlierInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MembershipOutlierInsight,
@@ -1759,6 +2191,10 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1802,6 +2238,12 @@ impl MembershipOutlierInsightRequestBuilder {
     /// The link (`$ref`) of `container` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container/$ref`: no permission listed in the pinned permissions table.
     pub fn container_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1811,6 +2253,12 @@ impl MembershipOutlierInsightRequestBuilder {
     /// The link (`$ref`) of `lastModifiedBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1820,6 +2268,12 @@ impl MembershipOutlierInsightRequestBuilder {
     /// The link (`$ref`) of `member` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member/$ref`: no permission listed in the pinned permissions table.
     pub fn member_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1861,12 +2315,20 @@ impl MessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/messages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/messages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1874,6 +2336,10 @@ impl MessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/messages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMessage,
@@ -1890,6 +2356,10 @@ impl MessageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/messages/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -1979,24 +2449,42 @@ impl MessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/messages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::AnyMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/messages/{id}/$value`
+    ///
+    /// Permissions for `GET /me/messages/{id}/$value` (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    ///
+    /// Permissions for `PUT /me/messages/{id}/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/messages/{id}/$value` (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2050,6 +2538,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /me/messages/{id}/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn copy(
         &self,
         destination_id: &str,
@@ -2060,6 +2552,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.createForward`.
     ///
     /// HTTP: `POST /me/messages/{id}/createForward`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -2074,6 +2570,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.createReply`.
     ///
     /// HTTP: `POST /me/messages/{id}/createReply`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -2088,6 +2588,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.createReplyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/createReplyAll`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -2102,6 +2606,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /me/messages/{id}/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -2112,6 +2620,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.move`.
     ///
     /// HTTP: `POST /me/messages/{id}/move`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -2122,6 +2634,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /me/messages/{id}/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2132,6 +2648,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.reply`.
     ///
     /// HTTP: `POST /me/messages/{id}/reply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -2139,6 +2659,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.replyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/replyAll`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -2149,6 +2673,10 @@ impl MessageRequestBuilder {
     /// Bound action `microsoft.graph.send`.
     ///
     /// HTTP: `POST /me/messages/{id}/send`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -2223,12 +2751,20 @@ impl MessageRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/mailFolders/{id}/messageRules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MessageRule>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/mailFolders/{id}/messageRules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2236,6 +2772,10 @@ impl MessageRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/mailFolders/{id}/messageRules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MessageRule,
@@ -2281,18 +2821,30 @@ impl MessageRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/mailFolders/{id}/messageRules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MessageRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/mailFolders/{id}/messageRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::MessageRule) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/mailFolders/{id}/messageRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2316,12 +2868,20 @@ impl MessageTracingRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/exchange/tracing`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MessageTracingRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/exchange/tracing`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MessageTracingRoot,
@@ -2331,6 +2891,10 @@ impl MessageTracingRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/exchange/tracing`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2362,6 +2926,10 @@ impl MicrosoftAccountUserConversationMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAccountUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MicrosoftAccountUserConversationMember> {
@@ -2370,6 +2938,10 @@ impl MicrosoftAccountUserConversationMemberRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAccountUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAccountUserConversationMember,
@@ -2379,6 +2951,10 @@ impl MicrosoftAccountUserConversationMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAccountUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2417,6 +2993,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/microsoftAuthenticatorMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2429,6 +3009,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/microsoftAuthenticatorMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2436,6 +3020,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/microsoftAuthenticatorMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod,
@@ -2483,6 +3071,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2495,6 +3087,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2502,6 +3098,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -2552,6 +3152,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -2562,6 +3166,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -2571,6 +3179,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2620,6 +3232,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/microsoftAuthenticatorMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod> {
@@ -2628,6 +3244,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/microsoftAuthenticatorMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod,
@@ -2637,6 +3257,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/microsoftAuthenticatorMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2653,6 +3277,12 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// The link (`$ref`) of `device` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`
+    ///
+    /// Permissions for `GET /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2662,6 +3292,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/microsoftAuthenticatorMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -2704,6 +3338,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2716,6 +3354,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2723,6 +3365,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodTarget,
@@ -2771,6 +3417,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -2781,6 +3431,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodTarget,
@@ -2790,6 +3444,10 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2812,6 +3470,10 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/callRecords`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::CallRecord>> {
@@ -2820,6 +3482,10 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/callRecords/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2827,6 +3493,10 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/callRecords`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::CallRecord,
@@ -2848,6 +3518,10 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Optional parameters (`from_date_time`, `to_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /communications/callRecords/getDirectRoutingCalls(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_direct_routing_calls(
         &self,
         from_date_time: Option<&edm::DateTimeOffset>,
@@ -2878,6 +3552,10 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Optional parameters (`from_date_time`, `to_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /communications/callRecords/getPstnCalls(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_pstn_calls(
         &self,
         from_date_time: Option<&edm::DateTimeOffset>,
@@ -2921,12 +3599,20 @@ impl MicrosoftGraphCallRecordsCallRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/callRecords/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::CallRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/callRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::CallRecord,
@@ -2936,6 +3622,10 @@ impl MicrosoftGraphCallRecordsCallRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/callRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2988,12 +3678,20 @@ impl MicrosoftGraphCallRecordsOrganizerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/callRecords/{id}/organizer_v2`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Organizer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/callRecords/{id}/organizer_v2`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Organizer,
@@ -3003,6 +3701,10 @@ impl MicrosoftGraphCallRecordsOrganizerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/callRecords/{id}/organizer_v2`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3025,6 +3727,10 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/callRecords/{id}/participants_v2`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::Participant>> {
@@ -3033,6 +3739,10 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/callRecords/{id}/participants_v2/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3040,6 +3750,10 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/callRecords/{id}/participants_v2`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::Participant,
@@ -3074,12 +3788,20 @@ impl MicrosoftGraphCallRecordsParticipantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/callRecords/{id}/participants_v2/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Participant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/callRecords/{id}/participants_v2/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Participant,
@@ -3089,6 +3811,10 @@ impl MicrosoftGraphCallRecordsParticipantRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/callRecords/{id}/participants_v2/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3111,6 +3837,10 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/callRecords/{id}/sessions/{id}/segments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::Segment>> {
@@ -3119,6 +3849,10 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/callRecords/{id}/sessions/{id}/segments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3126,6 +3860,10 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/callRecords/{id}/sessions/{id}/segments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::Segment,
@@ -3160,12 +3898,20 @@ impl MicrosoftGraphCallRecordsSegmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/callRecords/{id}/sessions/{id}/segments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Segment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/callRecords/{id}/sessions/{id}/segments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Segment,
@@ -3175,6 +3921,10 @@ impl MicrosoftGraphCallRecordsSegmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/callRecords/{id}/sessions/{id}/segments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3197,6 +3947,10 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/callRecords/{id}/sessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::Session>> {
@@ -3205,6 +3959,10 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/callRecords/{id}/sessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3212,6 +3970,10 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/callRecords/{id}/sessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::Session,
@@ -3248,12 +4010,20 @@ impl MicrosoftGraphCallRecordsSessionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/callRecords/{id}/sessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Session> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/callRecords/{id}/sessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Session,
@@ -3263,6 +4033,10 @@ impl MicrosoftGraphCallRecordsSessionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/callRecords/{id}/sessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3295,6 +4069,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/recovery/jobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3307,6 +4085,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/recovery/jobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3314,6 +4096,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/recovery/jobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::AnyRecoveryJobBase,
@@ -3374,6 +4160,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/recovery/jobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::AnyRecoveryJobBase> {
@@ -3382,6 +4172,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/recovery/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::AnyRecoveryJobBase,
@@ -3391,12 +4185,20 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/recovery/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.entraRecoveryServices.cancel`.
     ///
     /// HTTP: `POST /directory/recovery/jobs/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -3449,6 +4251,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryJob`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3459,6 +4265,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryJob/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3466,6 +4276,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryJob`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryJob,
@@ -3502,6 +4316,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryJob`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::RecoveryJob> {
@@ -3510,6 +4328,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryJob`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryJob,
@@ -3519,18 +4341,30 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryJob`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.entraRecoveryServices.cancel`.
     ///
     /// HTTP: `POST /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryJob/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound function `microsoft.graph.entraRecoveryServices.getFailedChanges`.
     ///
     /// HTTP: `GET /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryJob/getFailedChanges(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_failed_changes(
         &self,
     ) -> Request<
@@ -3565,6 +4399,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3577,6 +4415,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryPreviewJob/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3584,6 +4426,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryPreviewJob,
@@ -3620,6 +4466,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::RecoveryPreviewJob> {
@@ -3628,6 +4478,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryPreviewJob,
@@ -3637,18 +4491,30 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.entraRecoveryServices.cancel`.
     ///
     /// HTTP: `POST /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryPreviewJob/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound function `microsoft.graph.entraRecoveryServices.getChanges`.
     ///
     /// HTTP: `GET /directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryPreviewJob/getChanges(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_changes(
         &self,
     ) -> Request<
@@ -3682,6 +4548,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/recovery`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::Recovery> {
@@ -3690,6 +4560,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/recovery`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::Recovery,
@@ -3699,6 +4573,10 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/recovery`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3745,6 +4623,10 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/recovery/snapshots`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3755,6 +4637,10 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/recovery/snapshots/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3762,6 +4648,10 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/recovery/snapshots`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::Snapshot,
@@ -3798,6 +4688,10 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/recovery/snapshots/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::Snapshot> {
@@ -3806,6 +4700,10 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/recovery/snapshots/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::Snapshot,
@@ -3815,6 +4713,10 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/recovery/snapshots/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3847,6 +4749,12 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// HTTP: `GET/POST /directory/recovery/snapshots/{id}/recoveryJobs/$ref`
     ///
     /// HTTP: `DELETE /directory/recovery/snapshots/{id}/recoveryJobs/{id}/$ref`
+    ///
+    /// Permissions for `GET /directory/recovery/snapshots/{id}/recoveryJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directory/recovery/snapshots/{id}/recoveryJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directory/recovery/snapshots/{id}/recoveryJobs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn recovery_jobs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3858,6 +4766,12 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// HTTP: `GET/POST /directory/recovery/snapshots/{id}/recoveryPreviewJobs/$ref`
     ///
     /// HTTP: `DELETE /directory/recovery/snapshots/{id}/recoveryPreviewJobs/{id}/$ref`
+    ///
+    /// Permissions for `GET /directory/recovery/snapshots/{id}/recoveryPreviewJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directory/recovery/snapshots/{id}/recoveryPreviewJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directory/recovery/snapshots/{id}/recoveryPreviewJobs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn recovery_preview_jobs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3883,6 +4797,10 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /connections/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3893,6 +4811,10 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /connections/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3900,6 +4822,10 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /connections/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ConnectionOperation,
@@ -3934,6 +4860,10 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /connections/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ConnectionOperation> {
@@ -3942,6 +4872,10 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /connections/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ConnectionOperation,
@@ -3951,6 +4885,10 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /connections/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3973,6 +4911,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /connections/{id}/items/{id}/activities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3983,6 +4925,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /connections/{id}/items/{id}/activities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3990,6 +4936,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /connections/{id}/items/{id}/activities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::AnyExternalActivity,
@@ -4026,6 +4976,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /connections/{id}/items/{id}/activities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::AnyExternalActivity> {
@@ -4034,6 +4988,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /connections/{id}/items/{id}/activities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::AnyExternalActivity,
@@ -4043,6 +5001,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /connections/{id}/items/{id}/activities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4060,6 +5022,12 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// The link (`$ref`) of `performedBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /connections/{id}/items/{id}/activities/{id}/performedBy/$ref`
+    ///
+    /// Permissions for `GET /connections/{id}/items/{id}/activities/{id}/performedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /connections/{id}/items/{id}/activities/{id}/performedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /connections/{id}/items/{id}/activities/{id}/performedBy/$ref`: no permission listed in the pinned permissions table.
     pub fn performed_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4084,6 +5052,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalActivityResult> {
@@ -4092,6 +5064,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalActivityResult,
@@ -4101,6 +5077,10 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4119,6 +5099,12 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// The link (`$ref`) of `performedBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy/$ref`: no permission listed in the pinned permissions table.
     pub fn performed_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4146,6 +5132,10 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /connections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4156,6 +5146,10 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /connections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4163,6 +5157,10 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /connections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalConnection,
@@ -4199,6 +5197,10 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /connections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalConnection> {
@@ -4207,6 +5209,10 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /connections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalConnection,
@@ -4216,6 +5222,10 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /connections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4283,6 +5293,10 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /connections/{id}/groups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4293,6 +5307,10 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /connections/{id}/groups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4300,6 +5318,10 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /connections/{id}/groups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalGroup,
@@ -4336,6 +5358,10 @@ impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /connections/{id}/groups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalGroup> {
@@ -4344,6 +5370,10 @@ impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /connections/{id}/groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalGroup,
@@ -4353,6 +5383,10 @@ impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /connections/{id}/groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4387,6 +5421,10 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /connections/{id}/items`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4397,6 +5435,10 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /connections/{id}/items/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4404,6 +5446,10 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /connections/{id}/items`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalItem,
@@ -4440,6 +5486,10 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /connections/{id}/items/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalItem> {
@@ -4448,6 +5498,10 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /connections/{id}/items/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalItem,
@@ -4457,6 +5511,10 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /connections/{id}/items/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4475,6 +5533,10 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Bound action `microsoft.graph.externalConnectors.addActivities`.
     ///
     /// HTTP: `POST /connections/{id}/items/{id}/addActivities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_activities(
         &self,
         activities: &[models::microsoft_graph_external_connectors::AnyExternalActivity],
@@ -4508,12 +5570,20 @@ impl MicrosoftGraphExternalConnectorsExternalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /external`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_external_connectors::External> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /external`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::External,
@@ -4523,6 +5593,10 @@ impl MicrosoftGraphExternalConnectorsExternalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /external`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4557,6 +5631,10 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /connections/{id}/groups/{id}/members`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_external_connectors::Identity>> {
@@ -4565,6 +5643,10 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /connections/{id}/groups/{id}/members/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4572,6 +5654,10 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /connections/{id}/groups/{id}/members`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::Identity,
@@ -4608,12 +5694,20 @@ impl MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /connections/{id}/groups/{id}/members/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_external_connectors::Identity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /connections/{id}/groups/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::Identity,
@@ -4623,6 +5717,10 @@ impl MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /connections/{id}/groups/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4644,12 +5742,20 @@ impl MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /connections/{id}/schema`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_external_connectors::Schema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /connections/{id}/schema`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::Schema,
@@ -4659,6 +5765,10 @@ impl MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /connections/{id}/schema`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4683,6 +5793,10 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/customTaskExtensions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4693,6 +5807,10 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/customTaskExtensions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4700,6 +5818,10 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/customTaskExtensions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::CustomTaskExtension,
@@ -4736,6 +5858,10 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::CustomTaskExtension> {
@@ -4744,6 +5870,10 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::CustomTaskExtension,
@@ -4753,6 +5883,10 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4793,6 +5927,12 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// The link (`$ref`) of `createdBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4802,6 +5942,12 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// The link (`$ref`) of `lastModifiedBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4828,12 +5974,20 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/insights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Insights> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/insights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Insights,
@@ -4843,12 +5997,20 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/insights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound function `microsoft.graph.identityGovernance.topTasksProcessedSummary`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/insights/topTasksProcessedSummary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn top_tasks_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -4873,6 +6035,10 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Bound function `microsoft.graph.identityGovernance.topWorkflowsProcessedSummary`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/insights/topWorkflowsProcessedSummary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn top_workflows_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -4897,6 +6063,10 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Bound function `microsoft.graph.identityGovernance.workflowsProcessedByCategory`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/insights/workflowsProcessedByCategory(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn workflows_processed_by_category(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -4919,6 +6089,10 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Bound function `microsoft.graph.identityGovernance.workflowsProcessedSummary`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/insights/workflowsProcessedSummary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn workflows_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -4954,6 +6128,10 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -4964,6 +6142,10 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::LifecycleManagementSettings,
@@ -4973,6 +6155,10 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4996,6 +6182,10 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -5006,6 +6196,10 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::LifecycleWorkflowsContainer,
@@ -5015,6 +6209,10 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5116,6 +6314,10 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/runs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Run>> {
@@ -5124,6 +6326,10 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5131,6 +6337,10 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/runs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Run,
@@ -5150,6 +6360,10 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Bound function `microsoft.graph.identityGovernance.summary`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/summary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -5187,12 +6401,20 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Run> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Run,
@@ -5202,6 +6424,10 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5246,6 +6472,12 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn reprocessed_runs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5273,6 +6505,10 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Task>> {
@@ -5281,6 +6517,10 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5288,6 +6528,10 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Task,
@@ -5323,6 +6567,10 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/taskDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5333,6 +6581,10 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/taskDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5340,6 +6592,10 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/taskDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskDefinition,
@@ -5376,6 +6632,10 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/taskDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskDefinition> {
@@ -5384,6 +6644,10 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/taskDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskDefinition,
@@ -5393,6 +6657,10 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/taskDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5417,6 +6685,10 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5427,6 +6699,10 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5434,6 +6710,10 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskProcessingResult,
@@ -5470,6 +6750,10 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskProcessingResult> {
@@ -5478,6 +6762,10 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskProcessingResult,
@@ -5487,6 +6775,10 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5519,6 +6811,12 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// The link (`$ref`) of `subject` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject/$ref`: no permission listed in the pinned permissions table.
     pub fn subject_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5528,6 +6826,12 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// The link (`$ref`) of `task` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/task/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/task/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/task/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/task/$ref`: no permission listed in the pinned permissions table.
     pub fn task_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5537,6 +6841,10 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.resume`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/resume`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn resume(
         &self,
         parameters: &super::parameters::TaskProcessingResultResumeParameters,
@@ -5563,6 +6871,10 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5573,6 +6885,10 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5580,6 +6896,10 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskReport,
@@ -5599,6 +6919,10 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Bound function `microsoft.graph.identityGovernance.summary`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/summary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -5636,6 +6960,10 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskReport> {
@@ -5644,6 +6972,10 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskReport,
@@ -5653,6 +6985,10 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5691,6 +7027,12 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// The link (`$ref`) of `task` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`: no permission listed in the pinned permissions table.
     pub fn task_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5700,6 +7042,12 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// The link (`$ref`) of `taskDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn task_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5726,12 +7074,20 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Task> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Task,
@@ -5741,6 +7097,10 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5777,6 +7137,10 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5787,6 +7151,10 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5794,6 +7162,10 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::UserProcessingResult,
@@ -5813,6 +7185,10 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Bound function `microsoft.graph.identityGovernance.summary`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/summary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -5850,6 +7226,10 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::UserProcessingResult> {
@@ -5858,6 +7238,10 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::UserProcessingResult,
@@ -5867,6 +7251,10 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5916,6 +7304,12 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn reprocessed_runs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5925,6 +7319,12 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// The link (`$ref`) of `subject` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`: no permission listed in the pinned permissions table.
     pub fn subject_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5952,6 +7352,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Workflow>> {
@@ -5960,6 +7364,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5967,6 +7375,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Workflow,
@@ -6001,12 +7413,20 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Workflow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/workflows/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Workflow,
@@ -6016,6 +7436,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6150,6 +7574,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn administration_scope_targets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6159,6 +7589,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// The link (`$ref`) of `createdBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6170,6 +7606,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn execution_scope_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6179,6 +7621,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// The link (`$ref`) of `lastModifiedBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6190,6 +7638,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn preview_scope_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6199,6 +7653,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.activate`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/activate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(
         &self,
         subjects: &[models::microsoft_graph::AnyUser],
@@ -6209,6 +7667,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.activateWithScope`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/activateWithScope`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate_with_scope(
         &self,
         scope: &models::microsoft_graph_identity_governance::AnyActivationScope,
@@ -6223,6 +7685,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.cancelProcessing`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/cancelProcessing`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel_processing(
         &self,
         scope: &models::microsoft_graph_identity_governance::AnyCancelScope,
@@ -6237,6 +7703,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.clearQuarantine`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/clearQuarantine`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear_quarantine(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::Workflow> {
@@ -6249,6 +7719,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.createNewVersion`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/createNewVersion`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_new_version(
         &self,
         workflow: &models::microsoft_graph_identity_governance::Workflow,
@@ -6263,6 +7737,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.previewTaskFailures`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/previewTaskFailures`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn preview_task_failures(
         &self,
     ) -> Request<
@@ -6277,6 +7755,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.previewWorkflow`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/previewWorkflow`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn preview_workflow(
         &self,
         subjects: &[models::microsoft_graph::AnyDirectoryObject],
@@ -6291,6 +7773,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Bound action `microsoft.graph.identityGovernance.restore`.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::Workflow> {
@@ -6315,6 +7801,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6325,6 +7815,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6332,6 +7826,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowTemplate,
@@ -6368,6 +7866,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::WorkflowTemplate> {
@@ -6376,6 +7878,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowTemplate,
@@ -6385,6 +7891,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6417,6 +7927,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/versions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6427,6 +7941,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6434,6 +7952,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/versions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowVersion,
@@ -6468,6 +7990,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::WorkflowVersion> {
@@ -6476,6 +8002,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowVersion,
@@ -6485,6 +8015,10 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6550,6 +8084,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// HTTP: `GET/POST /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/$ref`
     ///
     /// HTTP: `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/{id}/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn administration_scope_targets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6559,6 +8099,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// The link (`$ref`) of `createdBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6568,6 +8114,12 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// The link (`$ref`) of `lastModifiedBy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6594,12 +8146,20 @@ impl MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/usage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::AzureUsage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/usage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::AzureUsage,
@@ -6609,6 +8169,10 @@ impl MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/usage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6650,6 +8214,10 @@ impl MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/reconciliation/billed`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::BilledReconciliation> {
@@ -6658,6 +8226,10 @@ impl MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/reconciliation/billed`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::BilledReconciliation,
@@ -6667,12 +8239,20 @@ impl MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/reconciliation/billed`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.partners.billing.export`.
     ///
     /// HTTP: `POST /reports/partners/billing/reconciliation/billed/export`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::BilledReconciliationExportParameters,
@@ -6700,12 +8280,20 @@ impl MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/usage/billed`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::BilledUsage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/usage/billed`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::BilledUsage,
@@ -6715,12 +8303,20 @@ impl MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/usage/billed`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.partners.billing.export`.
     ///
     /// HTTP: `POST /reports/partners/billing/usage/billed/export`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::BilledUsageExportParameters,
@@ -6748,6 +8344,10 @@ impl MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/reconciliation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::BillingReconciliation> {
@@ -6756,6 +8356,10 @@ impl MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/reconciliation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::BillingReconciliation,
@@ -6765,6 +8369,10 @@ impl MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/reconciliation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6810,12 +8418,20 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::Billing> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::Billing,
@@ -6825,6 +8441,10 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6891,6 +8511,10 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/partners/billing/operations/microsoft.graph.partners.billing.exportSuccessOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6901,6 +8525,10 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/partners/billing/operations/microsoft.graph.partners.billing.exportSuccessOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6908,6 +8536,10 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/partners/billing/operations/microsoft.graph.partners.billing.exportSuccessOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_partners_billing::ExportSuccessOperation,
@@ -6944,6 +8576,10 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::ExportSuccessOperation> {
@@ -6952,6 +8588,10 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::ExportSuccessOperation,
@@ -6961,6 +8601,10 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6978,6 +8622,12 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// The link (`$ref`) of `resourceLocation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation/resourceLocation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation/resourceLocation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation/resourceLocation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation/resourceLocation/$ref`: no permission listed in the pinned permissions table.
     pub fn resource_location_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7003,6 +8653,10 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/partners/billing/manifests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_partners_billing::Manifest>> {
@@ -7011,6 +8665,10 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/partners/billing/manifests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7018,6 +8676,10 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/partners/billing/manifests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_partners_billing::Manifest,
@@ -7054,12 +8716,20 @@ impl MicrosoftGraphPartnersBillingManifestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/manifests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::Manifest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/manifests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::Manifest,
@@ -7069,6 +8739,10 @@ impl MicrosoftGraphPartnersBillingManifestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/manifests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7091,6 +8765,10 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/partners/billing/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_partners_billing::AnyOperation>> {
@@ -7099,6 +8777,10 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/partners/billing/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7106,6 +8788,10 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/partners/billing/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_partners_billing::AnyOperation,
@@ -7152,6 +8838,10 @@ impl MicrosoftGraphPartnersBillingOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::AnyOperation> {
@@ -7160,6 +8850,10 @@ impl MicrosoftGraphPartnersBillingOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::AnyOperation,
@@ -7169,6 +8863,10 @@ impl MicrosoftGraphPartnersBillingOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7206,6 +8904,10 @@ impl MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/reconciliation/unbilled`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::UnbilledReconciliation> {
@@ -7214,6 +8916,10 @@ impl MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/reconciliation/unbilled`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::UnbilledReconciliation,
@@ -7223,12 +8929,20 @@ impl MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/reconciliation/unbilled`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.partners.billing.export`.
     ///
     /// HTTP: `POST /reports/partners/billing/reconciliation/unbilled/export`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::UnbilledReconciliationExportParameters,
@@ -7256,6 +8970,10 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners/billing/usage/unbilled`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::UnbilledUsage> {
@@ -7264,6 +8982,10 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners/billing/usage/unbilled`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::UnbilledUsage,
@@ -7273,12 +8995,20 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners/billing/usage/unbilled`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.partners.billing.export`.
     ///
     /// HTTP: `POST /reports/partners/billing/usage/unbilled/export`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::UnbilledUsageExportParameters,
@@ -7305,6 +9035,10 @@ impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /search/acronyms`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_search::Acronym>> {
@@ -7313,6 +9047,10 @@ impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /search/acronyms/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7320,6 +9058,10 @@ impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /search/acronyms`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_search::Acronym,

@@ -21,18 +21,30 @@ impl MicrosoftGraphSearchAcronymRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /search/acronyms/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_search::Acronym> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /search/acronyms/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph_search::Acronym) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /search/acronyms/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -55,6 +67,10 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /search/bookmarks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_search::Bookmark>> {
@@ -63,6 +79,10 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /search/bookmarks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -70,6 +90,10 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /search/bookmarks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_search::Bookmark,
@@ -104,12 +128,20 @@ impl MicrosoftGraphSearchBookmarkRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /search/bookmarks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_search::Bookmark> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /search/bookmarks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_search::Bookmark,
@@ -119,6 +151,10 @@ impl MicrosoftGraphSearchBookmarkRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /search/bookmarks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -141,12 +177,20 @@ impl MicrosoftGraphSearchQnaCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /search/qnas`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph_search::Qna>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /search/qnas/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -154,6 +198,10 @@ impl MicrosoftGraphSearchQnaCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /search/qnas`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_search::Qna,
@@ -185,18 +233,30 @@ impl MicrosoftGraphSearchQnaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /search/qnas/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_search::Qna> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /search/qnas/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph_search::Qna) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /search/qnas/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -221,6 +281,10 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/alerts_v2`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Alert>> {
@@ -229,6 +293,10 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/alerts_v2/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -236,6 +304,10 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/alerts_v2`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Alert,
@@ -255,6 +327,10 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.moveAlerts`.
     ///
     /// HTTP: `POST /security/alerts_v2/moveAlerts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn move_alerts(
         &self,
         parameters: &super::parameters::MoveAlertsParameters,
@@ -286,18 +362,30 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/alerts_v2/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Alert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/alerts_v2/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph_security::Alert) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/alerts_v2/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -320,6 +408,10 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/collaboration/analyzedEmails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnalyzedEmail>> {
@@ -328,6 +420,10 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/collaboration/analyzedEmails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -335,6 +431,10 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/collaboration/analyzedEmails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnalyzedEmail,
@@ -354,6 +454,10 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.remediate`.
     ///
     /// HTTP: `POST /security/collaboration/analyzedEmails/remediate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remediate(
         &self,
         parameters: &super::parameters::RemediateParameters,
@@ -385,12 +489,20 @@ impl MicrosoftGraphSecurityAnalyzedEmailRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/collaboration/analyzedEmails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnalyzedEmail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/collaboration/analyzedEmails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnalyzedEmail,
@@ -400,6 +512,10 @@ impl MicrosoftGraphSecurityAnalyzedEmailRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/collaboration/analyzedEmails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -424,6 +540,10 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/articles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Article>> {
@@ -432,6 +552,10 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/articles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -439,6 +563,10 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/articles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Article,
@@ -476,6 +604,10 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/articleIndicators`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::ArticleIndicator>> {
@@ -484,6 +616,10 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/articleIndicators/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -491,6 +627,10 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/articleIndicators`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::ArticleIndicator,
@@ -527,12 +667,20 @@ impl MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/articleIndicators/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::ArticleIndicator> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/articleIndicators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::ArticleIndicator,
@@ -542,6 +690,10 @@ impl MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/articleIndicators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -557,6 +709,12 @@ impl MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
     /// The link (`$ref`) of `artifact` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/articleIndicators/{id}/artifact/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/articleIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/articleIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/articleIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -583,12 +741,20 @@ impl MicrosoftGraphSecurityArticleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/articles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Article> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/articles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Article,
@@ -598,6 +764,10 @@ impl MicrosoftGraphSecurityArticleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/articles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -618,6 +788,12 @@ impl MicrosoftGraphSecurityArticleRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/articles/{id}/indicators/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/articles/{id}/indicators/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/articles/{id}/indicators/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/articles/{id}/indicators/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/articles/{id}/indicators/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn indicators_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -644,12 +820,20 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/articleIndicators/{id}/artifact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/articleIndicators/{id}/artifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyArtifact,
@@ -659,6 +843,10 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/articleIndicators/{id}/artifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -776,12 +964,20 @@ impl MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/auditLog`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuditCoreRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/auditLog`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuditCoreRoot,
@@ -791,6 +987,10 @@ impl MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/auditLog`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -825,6 +1025,10 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/auditLog/queries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuditLogQuery>> {
@@ -833,6 +1037,10 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/auditLog/queries/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -840,6 +1048,10 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/auditLog/queries`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuditLogQuery,
@@ -876,12 +1088,20 @@ impl MicrosoftGraphSecurityAuditLogQueryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/auditLog/queries/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuditLogQuery> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/auditLog/queries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuditLogQuery,
@@ -891,6 +1111,10 @@ impl MicrosoftGraphSecurityAuditLogQueryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/auditLog/queries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -925,6 +1149,10 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/auditLog/queries/{id}/records`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuditLogRecord>> {
@@ -933,6 +1161,10 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/auditLog/queries/{id}/records/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -940,6 +1172,10 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/auditLog/queries/{id}/records`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuditLogRecord,
@@ -974,12 +1210,20 @@ impl MicrosoftGraphSecurityAuditLogRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/auditLog/queries/{id}/records/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuditLogRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/auditLog/queries/{id}/records/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuditLogRecord,
@@ -989,6 +1233,10 @@ impl MicrosoftGraphSecurityAuditLogRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/auditLog/queries/{id}/records/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1011,6 +1259,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/authorities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuthorityTemplate>> {
@@ -1019,6 +1271,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/authorities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1026,6 +1282,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/authorities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -1062,12 +1322,20 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/authorities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuthorityTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/authorities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -1077,6 +1345,10 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/authorities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1098,6 +1370,10 @@ impl MicrosoftGraphSecurityAutoAuditingConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities/settings/autoAuditingConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::AutoAuditingConfiguration> {
@@ -1106,6 +1382,10 @@ impl MicrosoftGraphSecurityAutoAuditingConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities/settings/autoAuditingConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AutoAuditingConfiguration,
@@ -1115,6 +1395,10 @@ impl MicrosoftGraphSecurityAutoAuditingConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities/settings/autoAuditingConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1137,6 +1421,10 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyCaseOperation>> {
@@ -1145,6 +1433,10 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1152,6 +1444,10 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -1234,12 +1530,20 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyCaseOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -1249,6 +1553,10 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1328,12 +1636,20 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::CasesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CasesRoot,
@@ -1343,6 +1659,10 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1377,6 +1697,10 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/categories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CategoryTemplate>> {
@@ -1385,6 +1709,10 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/categories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1392,6 +1720,10 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/categories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -1428,12 +1760,20 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/categories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::CategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/categories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -1443,6 +1783,10 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/categories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1477,6 +1821,10 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/citations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CitationTemplate>> {
@@ -1485,6 +1833,10 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/citations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1492,6 +1844,10 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/citations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -1528,12 +1884,20 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/citations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::CitationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/citations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -1543,6 +1907,10 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/citations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1566,12 +1934,20 @@ impl MicrosoftGraphSecurityCollaborationRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/collaboration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::CollaborationRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/collaboration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CollaborationRoot,
@@ -1581,6 +1957,10 @@ impl MicrosoftGraphSecurityCollaborationRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/collaboration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1617,6 +1997,10 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/additionalSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyDataSource>> {
@@ -1625,6 +2009,10 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/additionalSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1632,6 +2020,10 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/additionalSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -1692,12 +2084,20 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/dataSource`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyDataSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/dataSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -1707,6 +2107,10 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/dataSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1752,6 +2156,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/departments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::DepartmentTemplate>> {
@@ -1760,6 +2168,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/departments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1767,6 +2179,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/departments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -1803,12 +2219,20 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/departments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::DepartmentTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/departments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -1818,6 +2242,10 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/departments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1840,6 +2268,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/dispositionReviewStages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1850,6 +2282,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/dispositionReviewStages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1857,6 +2293,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/retentionLabels/{id}/dispositionReviewStages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -1891,6 +2331,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/dispositionReviewStages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::DispositionReviewStage> {
@@ -1899,6 +2343,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/retentionLabels/{id}/dispositionReviewStages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -1908,6 +2356,10 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/retentionLabels/{id}/dispositionReviewStages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1930,6 +2382,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1942,6 +2398,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1949,6 +2409,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -1985,6 +2449,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation> {
@@ -1993,6 +2461,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -2002,6 +2474,10 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2026,6 +2502,12 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// The link (`$ref`) of `reviewSet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2035,6 +2517,12 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// The link (`$ref`) of `search` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2060,6 +2548,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCase>> {
@@ -2068,6 +2560,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2075,6 +2571,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -2110,6 +2610,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/caseMembers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCaseMember>> {
@@ -2118,6 +2622,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/caseMembers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2125,6 +2633,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/caseMembers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -2159,6 +2671,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/caseMembers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseMember> {
@@ -2167,6 +2683,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/caseMembers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -2176,6 +2696,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/caseMembers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2199,12 +2723,20 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -2214,6 +2746,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2315,12 +2851,20 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Bound action `microsoft.graph.security.close`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/close`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn close(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("close"))
     }
     /// Bound action `microsoft.graph.security.reopen`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reopen`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reopen(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reopen"))
     }
@@ -2344,6 +2888,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseSettings> {
@@ -2352,6 +2900,10 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/cases/ediscoveryCases/{id}/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseSettings,
@@ -2361,12 +2913,20 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/cases/ediscoveryCases/{id}/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.security.resetToDefault`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/settings/resetToDefault`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_to_default(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2393,6 +2953,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCustodian>> {
@@ -2401,6 +2965,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/custodians/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2408,6 +2976,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -2427,6 +2999,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2438,6 +3014,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2466,12 +3046,20 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCustodian> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -2481,6 +3069,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2535,6 +3127,12 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// The link (`$ref`) of `lastIndexOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2544,24 +3142,40 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Bound action `microsoft.graph.security.activate`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/activate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
     /// Bound action `microsoft.graph.security.release`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/release`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2572,6 +3186,10 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Bound action `microsoft.graph.security.updateIndex`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/updateIndex`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2598,6 +3216,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2608,6 +3230,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2615,6 +3241,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -2651,6 +3281,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryEstimateOperation> {
@@ -2659,6 +3293,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -2668,6 +3306,10 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2683,6 +3325,12 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// The link (`$ref`) of `search` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2708,6 +3356,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2718,6 +3370,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2725,6 +3381,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -2761,6 +3421,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryExportOperation> {
@@ -2769,6 +3433,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -2778,6 +3446,10 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2804,6 +3476,12 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// The link (`$ref`) of `reviewSet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2813,6 +3491,12 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// The link (`$ref`) of `reviewSetQuery` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
     pub fn review_set_query_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2839,6 +3523,10 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryIndexOperation> {
@@ -2847,6 +3535,10 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryIndexOperation,
@@ -2856,6 +3548,10 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2880,6 +3576,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/noncustodialDataSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2890,6 +3590,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/noncustodialDataSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2897,6 +3601,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -2916,6 +3624,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2927,6 +3639,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2955,6 +3671,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryNoncustodialDataSource> {
@@ -2963,6 +3683,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -2972,6 +3696,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2999,6 +3727,12 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// The link (`$ref`) of `lastIndexOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3008,18 +3742,30 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Bound action `microsoft.graph.security.applyHold`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/applyHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
     /// Bound action `microsoft.graph.security.release`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/release`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
     /// Bound action `microsoft.graph.security.removeHold`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/removeHold`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3030,6 +3776,10 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Bound action `microsoft.graph.security.updateIndex`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/updateIndex`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3056,6 +3806,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewSet>> {
@@ -3064,6 +3818,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/reviewSets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3071,6 +3829,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reviewSets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -3106,6 +3868,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet/queries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3116,6 +3882,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet/queries/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3123,6 +3893,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet/queries`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -3159,6 +3933,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSetQuery`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryReviewSetQuery> {
@@ -3167,6 +3945,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSetQuery`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -3176,12 +3958,20 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSetQuery`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.security.applyTags`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSetQuery/applyTags`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_tags(
         &self,
         parameters: &super::parameters::ApplyTagsParameters,
@@ -3192,6 +3982,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Bound action `microsoft.graph.security.export`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSetQuery/export`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetQueryExportParameters,
@@ -3219,12 +4013,20 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -3234,6 +4036,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3252,6 +4058,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Bound action `microsoft.graph.security.addToReviewSet`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet/addToReviewSet`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_to_review_set(
         &self,
         parameters: &super::parameters::AddToReviewSetParameters,
@@ -3266,6 +4076,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Bound action `microsoft.graph.security.export`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet/export`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetExportParameters,
@@ -3294,6 +4108,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/tags`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -3302,6 +4120,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/tags/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3309,6 +4131,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/tags`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -3328,6 +4154,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Bound function `microsoft.graph.security.asHierarchy`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/tags/asHierarchy(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn as_hierarchy(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -3357,12 +4187,20 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -3372,6 +4210,10 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3401,6 +4243,12 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn child_tags_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3410,6 +4258,12 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// The link (`$ref`) of `parent` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/parent/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/parent/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/parent/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/parent/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3435,6 +4289,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/searches`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoverySearch>> {
@@ -3443,6 +4301,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/searches/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3450,6 +4312,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -3485,6 +4351,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3495,6 +4365,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3502,6 +4376,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -3538,6 +4416,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoverySearchExportOperation> {
@@ -3546,6 +4428,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -3555,6 +4441,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3570,6 +4460,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// The link (`$ref`) of `search` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3596,12 +4492,20 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoverySearch> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -3611,6 +4515,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3675,6 +4583,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// The link (`$ref`) of `addToReviewSetOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/addToReviewSetOperation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn add_to_review_set_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3686,6 +4600,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn custodian_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3695,6 +4615,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// The link (`$ref`) of `lastEstimateStatisticsOperation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/lastEstimateStatisticsOperation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
     pub fn last_estimate_statistics_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3706,6 +4632,12 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn noncustodial_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3715,6 +4647,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.estimateStatistics`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/estimateStatistics`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn estimate_statistics(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3725,6 +4661,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.exportReport`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/exportReport`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_report(
         &self,
         parameters: &super::parameters::ExportReportParameters,
@@ -3739,6 +4679,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.exportResult`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/exportResult`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_result(
         &self,
         parameters: &super::parameters::ExportResultParameters,
@@ -3753,6 +4697,10 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Bound action `microsoft.graph.security.purgeData`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/purgeData`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn purge_data(
         &self,
         parameters: &super::parameters::PurgeDataParameters,
@@ -3780,12 +4728,20 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}/descriptors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::FilePlanDescriptor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/retentionLabels/{id}/descriptors`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanDescriptor,
@@ -3795,6 +4751,10 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/retentionLabels/{id}/descriptors`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3856,6 +4816,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `authorityTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn authority_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3865,6 +4831,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `categoryTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn category_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3874,6 +4846,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `citationTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn citation_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3883,6 +4861,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `departmentTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn department_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3892,6 +4876,12 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// The link (`$ref`) of `filePlanReferenceTemplate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
     pub fn file_plan_reference_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3917,6 +4907,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/filePlanReferences`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3927,6 +4921,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/filePlanReferences/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3934,6 +4932,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/filePlanReferences`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -3970,6 +4972,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/filePlanReferences/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::FilePlanReferenceTemplate> {
@@ -3978,6 +4984,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/filePlanReferences/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -3987,6 +4997,10 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/filePlanReferences/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4011,6 +5025,10 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/identities/healthIssues`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HealthIssue>> {
@@ -4019,6 +5037,10 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/identities/healthIssues/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4026,6 +5048,10 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/identities/healthIssues`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HealthIssue,
@@ -4060,12 +5086,20 @@ impl MicrosoftGraphSecurityHealthIssueRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities/healthIssues/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HealthIssue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities/healthIssues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HealthIssue,
@@ -4075,6 +5109,10 @@ impl MicrosoftGraphSecurityHealthIssueRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities/healthIssues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4099,6 +5137,10 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/hosts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyHost>> {
@@ -4107,6 +5149,10 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/hosts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4114,6 +5160,10 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/hosts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyHost,
@@ -4151,6 +5201,10 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostComponents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostComponent>> {
@@ -4159,6 +5213,10 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/hostComponents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4166,6 +5224,10 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/hostComponents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostComponent,
@@ -4202,12 +5264,20 @@ impl MicrosoftGraphSecurityHostComponentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostComponents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostComponent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hostComponents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostComponent,
@@ -4217,6 +5287,10 @@ impl MicrosoftGraphSecurityHostComponentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hostComponents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4232,6 +5306,12 @@ impl MicrosoftGraphSecurityHostComponentRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostComponents/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostComponents/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostComponents/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostComponents/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4259,6 +5339,10 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostCookies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostCookie>> {
@@ -4267,6 +5351,10 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/hostCookies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4274,6 +5362,10 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/hostCookies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostCookie,
@@ -4310,12 +5402,20 @@ impl MicrosoftGraphSecurityHostCookieRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostCookies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostCookie> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hostCookies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostCookie,
@@ -4325,6 +5425,10 @@ impl MicrosoftGraphSecurityHostCookieRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hostCookies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4340,6 +5444,12 @@ impl MicrosoftGraphSecurityHostCookieRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostCookies/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostCookies/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostCookies/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostCookies/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4367,6 +5477,10 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostPairs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostPair>> {
@@ -4375,6 +5489,10 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/hostPairs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4382,6 +5500,10 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/hostPairs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostPair,
@@ -4418,12 +5540,20 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostPairs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostPair> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hostPairs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostPair,
@@ -4433,6 +5563,10 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hostPairs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4457,6 +5591,12 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// The link (`$ref`) of `childHost` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostPairs/{id}/childHost/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostPairs/{id}/childHost/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostPairs/{id}/childHost/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostPairs/{id}/childHost/$ref`: no permission listed in the pinned permissions table.
     pub fn child_host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4466,6 +5606,12 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// The link (`$ref`) of `parentHost` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostPairs/{id}/parentHost/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostPairs/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostPairs/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostPairs/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4493,6 +5639,10 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostPorts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostPort>> {
@@ -4501,6 +5651,10 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/hostPorts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4508,6 +5662,10 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/hostPorts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostPort,
@@ -4544,12 +5702,20 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostPorts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostPort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hostPorts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostPort,
@@ -4559,6 +5725,10 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hostPorts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4585,6 +5755,12 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostPorts/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostPorts/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostPorts/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostPorts/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4594,6 +5770,12 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// The link (`$ref`) of `mostRecentSslCertificate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostPorts/{id}/mostRecentSslCertificate/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostPorts/{id}/mostRecentSslCertificate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostPorts/{id}/mostRecentSslCertificate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostPorts/{id}/mostRecentSslCertificate/$ref`: no permission listed in the pinned permissions table.
     pub fn most_recent_ssl_certificate_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4620,12 +5802,20 @@ impl MicrosoftGraphSecurityHostReputationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hosts/{id}/reputation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostReputation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hosts/{id}/reputation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostReputation,
@@ -4635,6 +5825,10 @@ impl MicrosoftGraphSecurityHostReputationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/reputation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4658,12 +5852,20 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hosts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyHost> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hosts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyHost,
@@ -4673,6 +5875,10 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4821,6 +6027,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/childHostPairs/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/childHostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/childHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/childHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/childHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn child_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4832,6 +6044,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/components/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/components/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/components/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/components/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/components/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn components_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4843,6 +6061,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/cookies/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/cookies/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/cookies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/cookies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/cookies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn cookies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4854,6 +6078,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/hostPairs/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/hostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/hostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/hostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/hostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4865,6 +6095,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/parentHostPairs/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/parentHostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/parentHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4876,6 +6112,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/passiveDns/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/passiveDns/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/passiveDns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/passiveDns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/passiveDns/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn passive_dns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4887,6 +6129,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/passiveDnsReverse/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/passiveDnsReverse/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/passiveDnsReverse/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn passive_dns_reverse_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4898,6 +6146,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/ports/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/ports/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/ports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/ports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/ports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn ports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4909,6 +6163,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/sslCertificates/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/sslCertificates/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/sslCertificates/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/sslCertificates/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/sslCertificates/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn ssl_certificates_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4920,6 +6180,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/subdomains/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/subdomains/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/subdomains/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/subdomains/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/subdomains/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn subdomains_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4931,6 +6197,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/hosts/{id}/trackers/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hosts/{id}/trackers/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/trackers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/hosts/{id}/trackers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/trackers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn trackers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4940,6 +6212,12 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// The link (`$ref`) of `whois` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hosts/{id}/whois/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hosts/{id}/whois/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hosts/{id}/whois/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/whois/$ref`: no permission listed in the pinned permissions table.
     pub fn whois_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4967,6 +6245,10 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostSslCertificates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostSslCertificate>> {
@@ -4975,6 +6257,10 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/hostSslCertificates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4982,6 +6268,10 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/hostSslCertificates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostSslCertificate,
@@ -5018,12 +6308,20 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostSslCertificates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostSslCertificate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hostSslCertificates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostSslCertificate,
@@ -5033,6 +6331,10 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hostSslCertificates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5057,6 +6359,12 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostSslCertificates/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostSslCertificates/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostSslCertificates/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostSslCertificates/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5066,6 +6374,12 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// The link (`$ref`) of `sslCertificate` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostSslCertificates/{id}/sslCertificate/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostSslCertificates/{id}/sslCertificate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostSslCertificates/{id}/sslCertificate/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostSslCertificates/{id}/sslCertificate/$ref`: no permission listed in the pinned permissions table.
     pub fn ssl_certificate_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5093,6 +6407,10 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostTrackers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostTracker>> {
@@ -5101,6 +6419,10 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/hostTrackers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5108,6 +6430,10 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/hostTrackers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostTracker,
@@ -5144,12 +6470,20 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/hostTrackers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostTracker> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/hostTrackers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostTracker,
@@ -5159,6 +6493,10 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/hostTrackers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5174,6 +6512,12 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/hostTrackers/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/hostTrackers/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/hostTrackers/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/hostTrackers/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5200,12 +6544,20 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Hostname> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Hostname,
@@ -5215,6 +6567,10 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5376,6 +6732,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn child_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5387,6 +6749,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn components_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5398,6 +6766,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn cookies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5409,6 +6783,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5420,6 +6800,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5431,6 +6817,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn passive_dns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5442,6 +6834,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn passive_dns_reverse_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5453,6 +6851,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn ports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5464,6 +6868,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn ssl_certificates_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5475,6 +6885,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn subdomains_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5486,6 +6902,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn trackers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5495,6 +6917,12 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// The link (`$ref`) of `whois` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois/$ref`: no permission listed in the pinned permissions table.
     pub fn whois_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5520,6 +6948,10 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/identities/identityAccounts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyIdentityAccounts>> {
@@ -5528,6 +6960,10 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/identities/identityAccounts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5535,6 +6971,10 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/identities/identityAccounts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyIdentityAccounts,
@@ -5571,12 +7011,20 @@ impl MicrosoftGraphSecurityIdentityAccountsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities/identityAccounts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyIdentityAccounts> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities/identityAccounts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyIdentityAccounts,
@@ -5586,12 +7034,20 @@ impl MicrosoftGraphSecurityIdentityAccountsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities/identityAccounts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.security.invokeAction`.
     ///
     /// HTTP: `POST /security/identities/identityAccounts/{id}/invokeAction`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn invoke_action(
         &self,
         parameters: &super::parameters::InvokeActionParameters,
@@ -5623,12 +7079,20 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::IdentityContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IdentityContainer,
@@ -5638,6 +7102,10 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5726,6 +7194,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/incidents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Incident>> {
@@ -5734,6 +7206,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/incidents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5741,6 +7217,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/incidents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -5760,6 +7240,10 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.mergeIncidents`.
     ///
     /// HTTP: `POST /security/incidents/mergeIncidents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn merge_incidents(
         &self,
         parameters: &super::parameters::MergeIncidentsParameters,
@@ -5791,12 +7275,20 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/incidents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Incident> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/incidents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -5806,6 +7298,10 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/incidents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5824,6 +7320,12 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// HTTP: `GET/POST /security/incidents/{id}/alerts/$ref`
     ///
     /// HTTP: `DELETE /security/incidents/{id}/alerts/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/incidents/{id}/alerts/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/incidents/{id}/alerts/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/incidents/{id}/alerts/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn alerts_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5848,12 +7350,20 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Indicator> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Indicator,
@@ -5863,6 +7373,10 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5879,6 +7393,12 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// The link (`$ref`) of `artifact` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator/artifact/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator/artifact/$ref`: no permission listed in the pinned permissions table.
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5904,6 +7424,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/intelProfiles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::IntelligenceProfile>> {
@@ -5912,6 +7436,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/intelProfiles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5919,6 +7447,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/intelProfiles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfile,
@@ -5956,6 +7488,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/intelligenceProfileIndicators`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5966,6 +7502,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/intelligenceProfileIndicators/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5973,6 +7513,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/intelligenceProfileIndicators`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfileIndicator,
@@ -6009,6 +7553,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/intelligenceProfileIndicators/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::IntelligenceProfileIndicator> {
@@ -6017,6 +7565,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/intelligenceProfileIndicators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfileIndicator,
@@ -6026,6 +7578,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/intelligenceProfileIndicators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6041,6 +7597,12 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// The link (`$ref`) of `artifact` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/intelligenceProfileIndicators/{id}/artifact/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/intelligenceProfileIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/intelligenceProfileIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/intelligenceProfileIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6067,12 +7629,20 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/intelProfiles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::IntelligenceProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/intelProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfile,
@@ -6082,6 +7652,10 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/intelProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6102,6 +7676,12 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/intelProfiles/{id}/indicators/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/intelProfiles/{id}/indicators/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/intelProfiles/{id}/indicators/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/intelProfiles/{id}/indicators/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/intelProfiles/{id}/indicators/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn indicators_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6128,12 +7708,20 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::IpAddress> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IpAddress,
@@ -6143,6 +7731,10 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6304,6 +7896,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn child_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6315,6 +7913,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn components_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6326,6 +7930,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn cookies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6337,6 +7947,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6348,6 +7964,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6359,6 +7981,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn passive_dns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6370,6 +7998,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn passive_dns_reverse_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6381,6 +8015,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn ports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6392,6 +8032,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn ssl_certificates_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6403,6 +8049,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn subdomains_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6414,6 +8066,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn trackers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6423,6 +8081,12 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// The link (`$ref`) of `whois` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois/$ref`: no permission listed in the pinned permissions table.
     pub fn whois_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6449,12 +8113,20 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::LabelsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::LabelsRoot,
@@ -6464,6 +8136,10 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6560,6 +8236,10 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/passiveDnsRecords`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::PassiveDnsRecord>> {
@@ -6568,6 +8248,10 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/passiveDnsRecords/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6575,6 +8259,10 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/passiveDnsRecords`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::PassiveDnsRecord,
@@ -6611,12 +8299,20 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/passiveDnsRecords/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::PassiveDnsRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/passiveDnsRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::PassiveDnsRecord,
@@ -6626,6 +8322,10 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/passiveDnsRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6650,6 +8350,12 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// The link (`$ref`) of `artifact` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/passiveDnsRecords/{id}/artifact/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/passiveDnsRecords/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/passiveDnsRecords/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/passiveDnsRecords/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6659,6 +8365,12 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// The link (`$ref`) of `parentHost` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/passiveDnsRecords/{id}/parentHost/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/passiveDnsRecords/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/passiveDnsRecords/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/passiveDnsRecords/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6684,6 +8396,10 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/triggers/retentionEvents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEvent>> {
@@ -6692,6 +8408,10 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/triggers/retentionEvents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6699,6 +8419,10 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/triggers/retentionEvents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -6735,12 +8459,20 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggers/retentionEvents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggers/retentionEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -6750,6 +8482,10 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggers/retentionEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6767,6 +8503,12 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// The link (`$ref`) of `retentionEventType` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/triggers/retentionEvents/{id}/retentionEventType/$ref`
+    ///
+    /// Permissions for `GET /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6792,6 +8534,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/triggerTypes/retentionEventTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEventType>> {
@@ -6800,6 +8546,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/triggerTypes/retentionEventTypes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6807,6 +8557,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/triggerTypes/retentionEventTypes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -6843,12 +8597,20 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggerTypes/retentionEventTypes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEventType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggerTypes/retentionEventTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -6858,6 +8620,10 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggerTypes/retentionEventTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6880,6 +8646,10 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/retentionLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionLabel>> {
@@ -6888,6 +8658,10 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/retentionLabels/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6895,6 +8669,10 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/retentionLabels`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -6931,12 +8709,20 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -6946,6 +8732,10 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6984,6 +8774,12 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// The link (`$ref`) of `retentionEventType` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),

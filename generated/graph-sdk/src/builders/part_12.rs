@@ -21,6 +21,10 @@ impl MicrosoftGraphSecuritySensorCandidateActivationConfigurationRequestBuilder 
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities/sensorCandidateActivationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -31,6 +35,10 @@ impl MicrosoftGraphSecuritySensorCandidateActivationConfigurationRequestBuilder 
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities/sensorCandidateActivationConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SensorCandidateActivationConfiguration,
@@ -40,6 +48,10 @@ impl MicrosoftGraphSecuritySensorCandidateActivationConfigurationRequestBuilder 
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities/sensorCandidateActivationConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -62,6 +74,10 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/identities/sensorCandidates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SensorCandidate>> {
@@ -70,6 +86,10 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/identities/sensorCandidates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -77,6 +97,10 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/identities/sensorCandidates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SensorCandidate,
@@ -96,6 +120,10 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.activate`.
     ///
     /// HTTP: `POST /security/identities/sensorCandidates/activate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self, server_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -124,12 +152,20 @@ impl MicrosoftGraphSecuritySensorCandidateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities/sensorCandidates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::SensorCandidate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities/sensorCandidates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SensorCandidate,
@@ -139,6 +175,10 @@ impl MicrosoftGraphSecuritySensorCandidateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities/sensorCandidates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -161,6 +201,10 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/identities/sensors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Sensor>> {
@@ -169,6 +213,10 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/identities/sensors/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -176,6 +224,10 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/identities/sensors`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Sensor,
@@ -195,6 +247,10 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Bound function `microsoft.graph.security.getDeploymentAccessKey`.
     ///
     /// HTTP: `GET /security/identities/sensors/getDeploymentAccessKey(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_deployment_access_key(
         &self,
     ) -> Request<models::microsoft_graph_security::DeploymentAccessKeyType> {
@@ -207,6 +263,10 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Bound function `microsoft.graph.security.getDeploymentPackageUri`.
     ///
     /// HTTP: `GET /security/identities/sensors/getDeploymentPackageUri(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_deployment_package_uri(
         &self,
     ) -> Request<models::microsoft_graph_security::SensorDeploymentPackage> {
@@ -219,6 +279,10 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Bound action `microsoft.graph.security.regenerateDeploymentAccessKey`.
     ///
     /// HTTP: `POST /security/identities/sensors/regenerateDeploymentAccessKey`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn regenerate_deployment_access_key(
         &self,
     ) -> Request<models::microsoft_graph_security::DeploymentAccessKeyType> {
@@ -248,12 +312,20 @@ impl MicrosoftGraphSecuritySensorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities/sensors/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Sensor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities/sensors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Sensor,
@@ -263,6 +335,10 @@ impl MicrosoftGraphSecuritySensorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities/sensors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -283,6 +359,12 @@ impl MicrosoftGraphSecuritySensorRequestBuilder {
     /// HTTP: `GET/POST /security/identities/sensors/{id}/healthIssues/$ref`
     ///
     /// HTTP: `DELETE /security/identities/sensors/{id}/healthIssues/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/identities/sensors/{id}/healthIssues/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/identities/sensors/{id}/healthIssues/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/identities/sensors/{id}/healthIssues/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn health_issues_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -309,12 +391,20 @@ impl MicrosoftGraphSecuritySettingsContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/identities/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::SettingsContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/identities/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SettingsContainer,
@@ -324,6 +414,10 @@ impl MicrosoftGraphSecuritySettingsContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/identities/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -359,6 +453,10 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/siteSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SiteSource>> {
@@ -367,6 +465,10 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/siteSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -374,6 +476,10 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/siteSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -410,12 +516,20 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::SiteSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -425,6 +539,10 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -448,6 +566,12 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// The link (`$ref`) of `site` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site/$ref`: no permission listed in the pinned permissions table.
     pub fn site_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -473,6 +597,10 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/sslCertificates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SslCertificate>> {
@@ -481,6 +609,10 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/sslCertificates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -488,6 +620,10 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/sslCertificates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SslCertificate,
@@ -524,12 +660,20 @@ impl MicrosoftGraphSecuritySslCertificateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/sslCertificates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::SslCertificate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/sslCertificates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SslCertificate,
@@ -539,6 +683,10 @@ impl MicrosoftGraphSecuritySslCertificateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/sslCertificates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -557,6 +705,12 @@ impl MicrosoftGraphSecuritySslCertificateRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/sslCertificates/{id}/relatedHosts/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/sslCertificates/{id}/relatedHosts/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/sslCertificates/{id}/relatedHosts/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/sslCertificates/{id}/relatedHosts/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/sslCertificates/{id}/relatedHosts/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn related_hosts_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -582,6 +736,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/labels/categories/{id}/subcategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SubcategoryTemplate>> {
@@ -590,6 +748,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/labels/categories/{id}/subcategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -597,6 +759,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/labels/categories/{id}/subcategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -631,12 +797,20 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/labels/categories/{id}/subcategories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::SubcategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/labels/categories/{id}/subcategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -646,6 +820,10 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/labels/categories/{id}/subcategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -670,6 +848,10 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/subdomains`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Subdomain>> {
@@ -678,6 +860,10 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/subdomains/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -685,6 +871,10 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/subdomains`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Subdomain,
@@ -721,12 +911,20 @@ impl MicrosoftGraphSecuritySubdomainRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/subdomains/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Subdomain> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/subdomains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Subdomain,
@@ -736,6 +934,10 @@ impl MicrosoftGraphSecuritySubdomainRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/subdomains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -751,6 +953,12 @@ impl MicrosoftGraphSecuritySubdomainRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/subdomains/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/subdomains/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/subdomains/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/subdomains/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -777,12 +985,20 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::ThreatIntelligence> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::ThreatIntelligence,
@@ -792,6 +1008,10 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1009,12 +1229,20 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggerTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggerTypesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggerTypes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggerTypesRoot,
@@ -1024,6 +1252,10 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggerTypes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1059,12 +1291,20 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/triggers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggersRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/triggers`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggersRoot,
@@ -1074,6 +1314,10 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/triggers`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1110,6 +1354,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/unifiedGroupSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UnifiedGroupSource>> {
@@ -1118,6 +1366,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/unifiedGroupSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1125,6 +1377,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/unifiedGroupSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -1161,12 +1417,20 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::UnifiedGroupSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -1176,6 +1440,10 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1192,6 +1460,12 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1216,24 +1490,40 @@ impl MicrosoftGraphSecurityUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.user`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::User> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.user`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph_security::User) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.user`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.security.invokeAction`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.user/invokeAction`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn invoke_action(
         &self,
         parameters: &super::parameters::InvokeActionParameters,
@@ -1264,6 +1554,10 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UserSource>> {
@@ -1272,6 +1566,10 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1279,6 +1577,10 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -1313,12 +1615,20 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::UserSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -1328,6 +1638,10 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1350,6 +1664,10 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/vulnerabilities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Vulnerability>> {
@@ -1358,6 +1676,10 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/vulnerabilities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1365,6 +1687,10 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/vulnerabilities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Vulnerability,
@@ -1400,6 +1726,10 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/vulnerabilities/{id}/components`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1410,6 +1740,10 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/vulnerabilities/{id}/components/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1417,6 +1751,10 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/vulnerabilities/{id}/components`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::VulnerabilityComponent,
@@ -1451,6 +1789,10 @@ impl MicrosoftGraphSecurityVulnerabilityComponentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/vulnerabilities/{id}/components/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::VulnerabilityComponent> {
@@ -1459,6 +1801,10 @@ impl MicrosoftGraphSecurityVulnerabilityComponentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/vulnerabilities/{id}/components/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::VulnerabilityComponent,
@@ -1468,6 +1814,10 @@ impl MicrosoftGraphSecurityVulnerabilityComponentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/vulnerabilities/{id}/components/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1491,12 +1841,20 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/vulnerabilities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::Vulnerability> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/vulnerabilities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Vulnerability,
@@ -1506,6 +1864,10 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/vulnerabilities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1536,6 +1898,12 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/vulnerabilities/{id}/articles/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/vulnerabilities/{id}/articles/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/vulnerabilities/{id}/articles/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/vulnerabilities/{id}/articles/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/vulnerabilities/{id}/articles/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn articles_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1560,12 +1928,20 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::WhoisBaseRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::WhoisBaseRecord,
@@ -1575,6 +1951,10 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1591,6 +1971,12 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/host/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1628,6 +2014,10 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/whoisHistoryRecords`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::WhoisHistoryRecord>> {
@@ -1636,6 +2026,10 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/whoisHistoryRecords/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1643,6 +2037,10 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/whoisHistoryRecords`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::WhoisHistoryRecord,
@@ -1679,12 +2077,20 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/whoisHistoryRecords/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::WhoisHistoryRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/whoisHistoryRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::WhoisHistoryRecord,
@@ -1694,6 +2100,10 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/whoisHistoryRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1709,6 +2119,12 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/whoisHistoryRecords/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/whoisHistoryRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/whoisHistoryRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/whoisHistoryRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1734,6 +2150,10 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/threatIntelligence/whoisRecords`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::WhoisRecord>> {
@@ -1742,6 +2162,10 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/threatIntelligence/whoisRecords/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1749,6 +2173,10 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/threatIntelligence/whoisRecords`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::WhoisRecord,
@@ -1785,12 +2213,20 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/threatIntelligence/whoisRecords/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_security::WhoisRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/threatIntelligence/whoisRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::WhoisRecord,
@@ -1800,6 +2236,10 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/threatIntelligence/whoisRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1829,6 +2269,12 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// HTTP: `GET/POST /security/threatIntelligence/whoisRecords/{id}/history/$ref`
     ///
     /// HTTP: `DELETE /security/threatIntelligence/whoisRecords/{id}/history/{id}/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/whoisRecords/{id}/history/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /security/threatIntelligence/whoisRecords/{id}/history/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/whoisRecords/{id}/history/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn history_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1838,6 +2284,12 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// The link (`$ref`) of `host` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/threatIntelligence/whoisRecords/{id}/host/$ref`
+    ///
+    /// Permissions for `GET /security/threatIntelligence/whoisRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/threatIntelligence/whoisRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/threatIntelligence/whoisRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1863,6 +2315,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/teams/telephoneNumberManagement/numberAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1873,6 +2329,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/teams/telephoneNumberManagement/numberAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1880,6 +2340,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/teams/telephoneNumberManagement/numberAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::NumberAssignment,
@@ -1899,6 +2363,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.teamsAdministration.assignNumber`.
     ///
     /// HTTP: `POST /admin/teams/telephoneNumberManagement/numberAssignments/assignNumber`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_number(
         &self,
         parameters: &super::parameters::AssignNumberParameters,
@@ -1913,6 +2381,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.teamsAdministration.unassignNumber`.
     ///
     /// HTTP: `POST /admin/teams/telephoneNumberManagement/numberAssignments/unassignNumber`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unassign_number(
         &self,
         parameters: &super::parameters::UnassignNumberParameters,
@@ -1927,6 +2399,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.teamsAdministration.updateNumber`.
     ///
     /// HTTP: `POST /admin/teams/telephoneNumberManagement/numberAssignments/updateNumber`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_number(
         &self,
         parameters: &super::parameters::UpdateNumberParameters,
@@ -1958,6 +2434,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/teams/telephoneNumberManagement/numberAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::NumberAssignment> {
@@ -1966,6 +2446,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/teams/telephoneNumberManagement/numberAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::NumberAssignment,
@@ -1975,6 +2459,10 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/teams/telephoneNumberManagement/numberAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1998,6 +2486,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/teams`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::TeamsAdminRoot> {
@@ -2006,6 +2498,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/teams`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsAdminRoot,
@@ -2015,6 +2511,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/teams`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2072,6 +2572,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/teams/policy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::TeamsPolicyAssignment> {
@@ -2080,6 +2584,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/teams/policy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsPolicyAssignment,
@@ -2089,6 +2597,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/teams/policy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2107,6 +2619,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// Bound function `microsoft.graph.teamsAdministration.getPolicyId`.
     ///
     /// HTTP: `GET /admin/teams/policy/getPolicyId(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_policy_id(
         &self,
         r#type: &str,
@@ -2147,6 +2663,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/teams/policy/userAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2159,6 +2679,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/teams/policy/userAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2166,6 +2690,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/teams/policy/userAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment,
@@ -2187,6 +2715,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Bound action `microsoft.graph.teamsAdministration.assign`.
     ///
     /// HTTP: `POST /admin/teams/policy/userAssignments/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         value: &[models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment],
@@ -2201,6 +2733,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Bound action `microsoft.graph.teamsAdministration.unassign`.
     ///
     /// HTTP: `POST /admin/teams/policy/userAssignments/unassign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unassign(
         &self,
         value: &[models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment],
@@ -2232,6 +2768,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/teams/policy/userAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -2242,6 +2782,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/teams/policy/userAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment,
@@ -2251,6 +2795,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/teams/policy/userAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2273,6 +2821,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/teams/userConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2285,6 +2837,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/teams/userConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2292,6 +2848,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/teams/userConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsUserConfiguration,
@@ -2328,6 +2888,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/teams/userConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::TeamsUserConfiguration> {
@@ -2336,6 +2900,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/teams/userConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsUserConfiguration,
@@ -2345,6 +2913,10 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/teams/userConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2368,6 +2940,12 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// The link (`$ref`) of `user` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /admin/teams/userConfigurations/{id}/user/$ref`
+    ///
+    /// Permissions for `GET /admin/teams/userConfigurations/{id}/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /admin/teams/userConfigurations/{id}/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /admin/teams/userConfigurations/{id}/user/$ref`: no permission listed in the pinned permissions table.
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2393,6 +2971,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/teams/telephoneNumberManagement/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2405,6 +2987,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/teams/telephoneNumberManagement/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2412,6 +2998,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/teams/telephoneNumberManagement/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::TelephoneNumberLongRunningOperation,
@@ -2448,6 +3038,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationRequest
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/teams/telephoneNumberManagement/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -2458,6 +3052,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationRequest
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/teams/telephoneNumberManagement/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TelephoneNumberLongRunningOperation,
@@ -2467,6 +3065,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationRequest
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/teams/telephoneNumberManagement/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2490,6 +3092,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/teams/telephoneNumberManagement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -2500,6 +3106,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/teams/telephoneNumberManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TelephoneNumberManagementRoot,
@@ -2509,6 +3119,10 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/teams/telephoneNumberManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2569,6 +3183,10 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/termStore/groups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Group>> {
@@ -2577,6 +3195,10 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/termStore/groups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2584,6 +3206,10 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/termStore/groups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -2634,12 +3260,20 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/termStore/groups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/termStore/groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -2649,6 +3283,10 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/termStore/groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2697,6 +3335,10 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/termStore/sets/{id}/relations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Relation>> {
@@ -2705,6 +3347,10 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/termStore/sets/{id}/relations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2712,6 +3358,10 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/termStore/sets/{id}/relations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -2762,12 +3412,20 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Relation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -2777,6 +3435,10 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2810,6 +3472,12 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// The link (`$ref`) of `fromTerm` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/fromTerm/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/fromTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/fromTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/fromTerm/$ref`: no permission listed in the pinned permissions table.
     pub fn from_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2819,6 +3487,12 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// The link (`$ref`) of `set` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/set/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/set/$ref`: no permission listed in the pinned permissions table.
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2828,6 +3502,12 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// The link (`$ref`) of `toTerm` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/toTerm/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/toTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/toTerm/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/toTerm/$ref`: no permission listed in the pinned permissions table.
     pub fn to_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2869,6 +3549,10 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/termStore/sets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Set>> {
@@ -2877,6 +3561,10 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/termStore/sets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2884,6 +3572,10 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/termStore/sets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Set,
@@ -2934,18 +3626,30 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/termStore/sets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Set> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/termStore/sets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph_term_store::Set) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/termStore/sets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3021,6 +3725,10 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/termStores`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Store>> {
@@ -3029,6 +3737,10 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/termStores/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3036,6 +3748,10 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/termStores`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Store,
@@ -3086,12 +3802,20 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/termStore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Store> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/termStore`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Store,
@@ -3101,6 +3825,10 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/termStore`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3159,6 +3887,10 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/termStore/sets/{id}/children`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Term>> {
@@ -3167,6 +3899,10 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/termStore/sets/{id}/children/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3174,6 +3910,10 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/termStore/sets/{id}/children`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -3224,12 +3964,20 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Term> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -3239,6 +3987,10 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3274,6 +4026,12 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// The link (`$ref`) of `set` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/set/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/set/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/set/$ref`: no permission listed in the pinned permissions table.
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3298,12 +4056,20 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MicrosoftStoreForBusinessApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftStoreForBusinessApp,
@@ -3313,6 +4079,10 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3343,6 +4113,12 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3352,6 +4128,10 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -3380,6 +4160,10 @@ impl MobileAppAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppAssignment>> {
@@ -3388,6 +4172,10 @@ impl MobileAppAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3395,6 +4183,10 @@ impl MobileAppAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppAssignment,
@@ -3426,12 +4218,20 @@ impl MobileAppAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppAssignment,
@@ -3441,6 +4241,10 @@ impl MobileAppAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3465,6 +4269,10 @@ impl MobileAppCategoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppCategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppCategory>> {
@@ -3473,6 +4281,10 @@ impl MobileAppCategoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppCategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3480,6 +4292,10 @@ impl MobileAppCategoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppCategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppCategory,
@@ -3511,12 +4327,20 @@ impl MobileAppCategoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppCategories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppCategory,
@@ -3526,6 +4350,10 @@ impl MobileAppCategoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3548,12 +4376,20 @@ impl MobileAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMobileApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3561,6 +4397,10 @@ impl MobileAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMobileApp,
@@ -3721,6 +4561,10 @@ impl MobileAppContentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppContent>> {
@@ -3729,6 +4573,10 @@ impl MobileAppContentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3736,6 +4584,10 @@ impl MobileAppContentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppContent,
@@ -3768,6 +4620,10 @@ impl MobileAppContentFileCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppContentFile>> {
@@ -3776,6 +4632,10 @@ impl MobileAppContentFileCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3783,6 +4643,10 @@ impl MobileAppContentFileCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppContentFile,
@@ -3816,12 +4680,20 @@ impl MobileAppContentFileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppContentFile`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppContentFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppContentFile`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppContentFile,
@@ -3831,12 +4703,20 @@ impl MobileAppContentFileRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppContentFile`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.commit`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppContentFile/commit`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn commit(
         &self,
         file_encryption_info: &models::microsoft_graph::FileEncryptionInfo,
@@ -3847,6 +4727,10 @@ impl MobileAppContentFileRequestBuilder {
     /// Bound action `microsoft.graph.renewUpload`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppContentFile/renewUpload`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn renew_upload(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3874,12 +4758,20 @@ impl MobileAppContentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppContent,
@@ -3889,6 +4781,10 @@ impl MobileAppContentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3931,6 +4827,10 @@ impl MobileAppRelationshipCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppRelationships`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppRelationship>> {
@@ -3939,6 +4839,10 @@ impl MobileAppRelationshipCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppRelationships/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3946,6 +4850,10 @@ impl MobileAppRelationshipCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppRelationships`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppRelationship,
@@ -3977,12 +4885,20 @@ impl MobileAppRelationshipRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppRelationships/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppRelationship> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppRelationships/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppRelationship,
@@ -3992,6 +4908,10 @@ impl MobileAppRelationshipRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppRelationships/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4015,18 +4935,30 @@ impl MobileAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMobileApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyMobileApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4055,6 +4987,12 @@ impl MobileAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4064,6 +5002,10 @@ impl MobileAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4198,6 +5140,10 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/mobileAppTroubleshootingEvents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppTroubleshootingEvent>> {
@@ -4206,6 +5152,10 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/mobileAppTroubleshootingEvents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4213,6 +5163,10 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/mobileAppTroubleshootingEvents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppTroubleshootingEvent,
@@ -4249,6 +5203,10 @@ impl MobileAppTroubleshootingEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/mobileAppTroubleshootingEvents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MobileAppTroubleshootingEvent> {
@@ -4257,6 +5215,10 @@ impl MobileAppTroubleshootingEventRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/mobileAppTroubleshootingEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppTroubleshootingEvent,
@@ -4266,6 +5228,10 @@ impl MobileAppTroubleshootingEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/mobileAppTroubleshootingEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4302,6 +5268,10 @@ impl MobileContainedAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMobileContainedApp>> {
@@ -4310,6 +5280,10 @@ impl MobileContainedAppCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4317,6 +5291,10 @@ impl MobileContainedAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMobileContainedApp,
@@ -4348,12 +5326,20 @@ impl MobileContainedAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMobileContainedApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyMobileContainedApp,
@@ -4363,6 +5349,10 @@ impl MobileContainedAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4385,12 +5375,20 @@ impl MobileLobAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.mobileLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MobileLobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.mobileLobApp/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4398,6 +5396,10 @@ impl MobileLobAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.mobileLobApp`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileLobApp,
@@ -4453,18 +5455,30 @@ impl MobileLobAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MobileLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::MobileLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4503,6 +5517,12 @@ impl MobileLobAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4512,6 +5532,10 @@ impl MobileLobAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4556,6 +5580,10 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/mobileThreatDefenseConnectors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileThreatDefenseConnector>> {
@@ -4564,6 +5592,10 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/mobileThreatDefenseConnectors/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4571,6 +5603,10 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/mobileThreatDefenseConnectors`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileThreatDefenseConnector,
@@ -4605,12 +5641,20 @@ impl MobileThreatDefenseConnectorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/mobileThreatDefenseConnectors/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MobileThreatDefenseConnector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/mobileThreatDefenseConnectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileThreatDefenseConnector,
@@ -4620,6 +5664,10 @@ impl MobileThreatDefenseConnectorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/mobileThreatDefenseConnectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4643,6 +5691,10 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -4653,6 +5705,10 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationIdentitySyncPolicyTemplate,
@@ -4662,12 +5718,20 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetToDefaultSettings`.
     ///
     /// HTTP: `POST /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization/resetToDefaultSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_to_default_settings(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4693,6 +5757,10 @@ impl MultiTenantOrganizationJoinRequestRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /tenantRelationships/multiTenantOrganization/joinRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiTenantOrganizationJoinRequestRecord> {
@@ -4701,6 +5769,10 @@ impl MultiTenantOrganizationJoinRequestRecordRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /tenantRelationships/multiTenantOrganization/joinRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationJoinRequestRecord,
@@ -4710,6 +5782,10 @@ impl MultiTenantOrganizationJoinRequestRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /tenantRelationships/multiTenantOrganization/joinRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4732,6 +5808,10 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /tenantRelationships/multiTenantOrganization/tenants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MultiTenantOrganizationMember>> {
@@ -4740,6 +5820,10 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /tenantRelationships/multiTenantOrganization/tenants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4747,6 +5831,10 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationMember,
@@ -4766,6 +5854,10 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /tenantRelationships/multiTenantOrganization/tenants/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4778,6 +5870,10 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4798,6 +5894,10 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4812,6 +5912,10 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4843,6 +5947,10 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /tenantRelationships/multiTenantOrganization/tenants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiTenantOrganizationMember> {
@@ -4851,6 +5959,10 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /tenantRelationships/multiTenantOrganization/tenants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationMember,
@@ -4860,12 +5972,20 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /tenantRelationships/multiTenantOrganization/tenants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4880,6 +6000,10 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4894,6 +6018,10 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4908,6 +6036,10 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4922,6 +6054,10 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4945,6 +6081,10 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -4955,6 +6095,10 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationPartnerConfigurationTemplate,
@@ -4964,12 +6108,20 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetToDefaultSettings`.
     ///
     /// HTTP: `POST /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration/resetToDefaultSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_to_default_settings(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4997,6 +6149,10 @@ impl MultiTenantOrganizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /tenantRelationships/multiTenantOrganization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MultiTenantOrganization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5006,6 +6162,10 @@ impl MultiTenantOrganizationRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /tenantRelationships/multiTenantOrganization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganization,
@@ -5015,6 +6175,10 @@ impl MultiTenantOrganizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /tenantRelationships/multiTenantOrganization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5078,6 +6242,10 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendar/multiValueExtendedProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5088,6 +6256,10 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendar/multiValueExtendedProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5095,6 +6267,10 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendar/multiValueExtendedProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -5147,6 +6323,10 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendar/multiValueExtendedProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiValueLegacyExtendedProperty> {
@@ -5155,6 +6335,10 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendar/multiValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -5164,6 +6348,10 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendar/multiValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5188,6 +6376,10 @@ impl NamedLocationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identity/conditionalAccess/namedLocations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyNamedLocation>> {
@@ -5196,6 +6388,10 @@ impl NamedLocationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identity/conditionalAccess/namedLocations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5203,6 +6399,10 @@ impl NamedLocationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identity/conditionalAccess/namedLocations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -5234,12 +6434,20 @@ impl NamedLocationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/conditionalAccess/namedLocations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/conditionalAccess/namedLocations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -5249,12 +6457,20 @@ impl NamedLocationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/conditionalAccess/namedLocations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /identity/conditionalAccess/namedLocations/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5295,12 +6511,20 @@ impl NotebookCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/notebooks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Notebook>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/notebooks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5308,6 +6532,10 @@ impl NotebookCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/notebooks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Notebook,
@@ -5324,6 +6552,10 @@ impl NotebookCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getNotebookFromWebUrl`.
     ///
     /// HTTP: `POST /me/onenote/notebooks/getNotebookFromWebUrl`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get_notebook_from_web_url(
         &self,
         web_url: &str,
@@ -5338,6 +6570,10 @@ impl NotebookCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getRecentNotebooks`.
     ///
     /// HTTP: `GET /me/onenote/notebooks/getRecentNotebooks(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: bool,
@@ -5394,18 +6630,30 @@ impl NotebookRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/notebooks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Notebook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/notebooks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Notebook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/notebooks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5432,6 +6680,10 @@ impl NotebookRequestBuilder {
     /// Bound action `microsoft.graph.copyNotebook`.
     ///
     /// HTTP: `POST /me/onenote/notebooks/{id}/copyNotebook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_notebook(
         &self,
         parameters: &super::parameters::CopyNotebookParameters,
@@ -5462,6 +6714,10 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/notificationMessageTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::NotificationMessageTemplate>> {
@@ -5470,6 +6726,10 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/notificationMessageTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5477,6 +6737,10 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/notificationMessageTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::NotificationMessageTemplate,
@@ -5513,12 +6777,20 @@ impl NotificationMessageTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/notificationMessageTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::NotificationMessageTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/notificationMessageTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::NotificationMessageTemplate,
@@ -5528,6 +6800,10 @@ impl NotificationMessageTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/notificationMessageTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5546,6 +6822,10 @@ impl NotificationMessageTemplateRequestBuilder {
     /// Bound action `microsoft.graph.sendTestMessage`.
     ///
     /// HTTP: `POST /deviceManagement/notificationMessageTemplates/{id}/sendTestMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_test_message(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5574,6 +6854,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /oauth2PermissionGrants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -5582,6 +6866,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /oauth2PermissionGrants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5589,6 +6877,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /oauth2PermissionGrants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -5605,6 +6897,10 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /oauth2PermissionGrants/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -5634,12 +6930,20 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /oauth2PermissionGrants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OAuth2PermissionGrant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /oauth2PermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -5649,6 +6953,10 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /oauth2PermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5689,6 +6997,10 @@ impl OfferShiftRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/offerShiftRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyOfferShiftRequest>> {
@@ -5697,6 +7009,10 @@ impl OfferShiftRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/offerShiftRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5704,6 +7020,10 @@ impl OfferShiftRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/offerShiftRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyOfferShiftRequest,
@@ -5755,12 +7075,20 @@ impl OfferShiftRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/offerShiftRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyOfferShiftRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/offerShiftRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyOfferShiftRequest,
@@ -5770,12 +7098,20 @@ impl OfferShiftRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/offerShiftRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.approve`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/offerShiftRequests/{id}/approve`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -5783,6 +7119,10 @@ impl OfferShiftRequestRequestBuilder {
     /// Bound action `microsoft.graph.decline`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/offerShiftRequests/{id}/decline`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -5790,6 +7130,10 @@ impl OfferShiftRequestRequestBuilder {
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/offerShiftRequests/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5815,12 +7159,20 @@ impl OfficeGraphInsightsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OfficeGraphInsights> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OfficeGraphInsights,
@@ -5830,6 +7182,10 @@ impl OfficeGraphInsightsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5881,12 +7237,20 @@ impl OidcIdentityProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oidcIdentityProvider`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OidcIdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oidcIdentityProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OidcIdentityProvider,
@@ -5896,6 +7260,10 @@ impl OidcIdentityProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oidcIdentityProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5918,6 +7286,10 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5928,6 +7300,10 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionStartCustomExtension/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5935,6 +7311,10 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionStartCustomExtension,
@@ -5954,6 +7334,10 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionStartCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -5988,6 +7372,10 @@ impl OnAttributeCollectionStartCustomExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnAttributeCollectionStartCustomExtension> {
@@ -5996,6 +7384,10 @@ impl OnAttributeCollectionStartCustomExtensionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionStartCustomExtension,
@@ -6005,12 +7397,20 @@ impl OnAttributeCollectionStartCustomExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionStartCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -6039,6 +7439,10 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6051,6 +7455,10 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionSubmitCustomExtension/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6058,6 +7466,10 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionSubmitCustomExtension,
@@ -6077,6 +7489,10 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionSubmitCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -6111,6 +7527,10 @@ impl OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnAttributeCollectionSubmitCustomExtension> {
@@ -6119,6 +7539,10 @@ impl OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionSubmitCustomExtension,
@@ -6128,12 +7552,20 @@ impl OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionSubmitCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -6162,6 +7594,10 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onOtpSendCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnOtpSendCustomExtension>> {
@@ -6170,6 +7606,10 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onOtpSendCustomExtension/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6177,6 +7617,10 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onOtpSendCustomExtension`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnOtpSendCustomExtension,
@@ -6193,6 +7637,10 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onOtpSendCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -6227,12 +7675,20 @@ impl OnOtpSendCustomExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onOtpSendCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OnOtpSendCustomExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onOtpSendCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnOtpSendCustomExtension,
@@ -6242,12 +7698,20 @@ impl OnOtpSendCustomExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onOtpSendCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onOtpSendCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -6276,6 +7740,10 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onPasswordSubmitCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6286,6 +7754,10 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onPasswordSubmitCustomExtension/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6293,6 +7765,10 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onPasswordSubmitCustomExtension`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPasswordSubmitCustomExtension,
@@ -6312,6 +7788,10 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onPasswordSubmitCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -6346,6 +7826,10 @@ impl OnPasswordSubmitCustomExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onPasswordSubmitCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPasswordSubmitCustomExtension> {
@@ -6354,6 +7838,10 @@ impl OnPasswordSubmitCustomExtensionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onPasswordSubmitCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPasswordSubmitCustomExtension,
@@ -6363,12 +7851,20 @@ impl OnPasswordSubmitCustomExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onPasswordSubmitCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onPasswordSubmitCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -6396,6 +7892,10 @@ impl OnPremisesConditionalAccessSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/conditionalAccessSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPremisesConditionalAccessSettings> {
@@ -6404,6 +7904,10 @@ impl OnPremisesConditionalAccessSettingsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/conditionalAccessSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesConditionalAccessSettings,
@@ -6413,6 +7917,10 @@ impl OnPremisesConditionalAccessSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/conditionalAccessSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6435,6 +7943,10 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/onPremisesSynchronization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6445,6 +7957,10 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/onPremisesSynchronization/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6452,6 +7968,10 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/onPremisesSynchronization`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -6486,6 +8006,10 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/onPremisesSynchronization/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPremisesDirectorySynchronization> {
@@ -6494,6 +8018,10 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/onPremisesSynchronization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -6503,6 +8031,10 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/onPremisesSynchronization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6544,12 +8076,20 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onPremisesSyncBehavior`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesSyncBehavior> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onPremisesSyncBehavior`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesSyncBehavior,
@@ -6559,6 +8099,10 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onPremisesSyncBehavior`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6581,6 +8125,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6591,6 +8139,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6598,6 +8150,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -6617,6 +8173,10 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -6651,6 +8211,10 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnTokenIssuanceStartCustomExtension> {
@@ -6659,6 +8223,10 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -6668,12 +8236,20 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -6702,6 +8278,10 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6714,6 +8294,10 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onVerifiedIdClaimValidationCustomExtension/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6721,6 +8305,10 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnVerifiedIdClaimValidationCustomExtension,
@@ -6740,6 +8328,10 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onVerifiedIdClaimValidationCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -6774,6 +8366,10 @@ impl OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnVerifiedIdClaimValidationCustomExtension> {
@@ -6782,6 +8378,10 @@ impl OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnVerifiedIdClaimValidationCustomExtension,
@@ -6791,12 +8391,20 @@ impl OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.validateAuthenticationConfiguration`.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onVerifiedIdClaimValidationCustomExtension/validateAuthenticationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -6825,6 +8433,10 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessBrowseSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6835,6 +8447,10 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessBrowseSessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6842,6 +8458,10 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessBrowseSessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessBrowseSession,
@@ -6878,6 +8498,10 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessBrowseSessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OneDriveForBusinessBrowseSession> {
@@ -6886,6 +8510,10 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/oneDriveForBusinessBrowseSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessBrowseSession,
@@ -6895,12 +8523,20 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessBrowseSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.browse`.
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessBrowseSessions/{id}/browse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn browse(
         &self,
         parameters: &super::parameters::BrowseParameters,
@@ -6911,6 +8547,10 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Bound function `microsoft.graph.browse`.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessBrowseSessions/{id}/browse(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `browse_2` because `browse` is taken here (by another method, or by a standard trait method of the builders).
     pub fn browse_2(
@@ -6947,6 +8587,10 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6957,6 +8601,10 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6964,6 +8612,10 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessProtectionPolicy,
@@ -7000,6 +8652,10 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OneDriveForBusinessProtectionPolicy> {
@@ -7008,6 +8664,10 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessProtectionPolicy,
@@ -7017,6 +8677,10 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7057,6 +8721,12 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_inclusion_rules_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7068,6 +8738,12 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7079,6 +8755,12 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_protection_units_bulk_addition_jobs_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -7090,12 +8772,20 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Bound action `microsoft.graph.deactivate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/deactivate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn deactivate(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {

@@ -24,6 +24,10 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -34,6 +38,10 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -41,6 +49,10 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessRestoreSessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessRestoreSession,
@@ -77,6 +89,10 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OneDriveForBusinessRestoreSession> {
@@ -85,6 +101,10 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessRestoreSession,
@@ -94,6 +114,10 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -136,6 +160,10 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -176,6 +204,10 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteOperation>> {
@@ -184,6 +216,10 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -191,6 +227,10 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -240,12 +280,20 @@ impl OnenoteOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -255,6 +303,10 @@ impl OnenoteOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -297,12 +349,20 @@ impl OnenotePageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/pages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OnenotePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/pages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -310,6 +370,10 @@ impl OnenotePageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/pages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenotePage,
@@ -361,18 +425,30 @@ impl OnenotePageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/pages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenotePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/pages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OnenotePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/pages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -397,6 +473,12 @@ impl OnenotePageRequestBuilder {
     /// The link (`$ref`) of `parentNotebook` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/pages/{id}/parentNotebook/$ref`
+    ///
+    /// Permissions for `GET /me/onenote/pages/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/onenote/pages/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/pages/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_notebook_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -406,6 +488,12 @@ impl OnenotePageRequestBuilder {
     /// The link (`$ref`) of `parentSection` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/pages/{id}/parentSection/$ref`
+    ///
+    /// Permissions for `GET /me/onenote/pages/{id}/parentSection/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/onenote/pages/{id}/parentSection/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/pages/{id}/parentSection/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_section_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -415,6 +503,12 @@ impl OnenotePageRequestBuilder {
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/pages/{id}/content`
+    ///
+    /// Permissions for `GET /me/onenote/pages/{id}/content` (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    ///
+    /// Permissions for `PUT /me/onenote/pages/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/pages/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -424,6 +518,10 @@ impl OnenotePageRequestBuilder {
     /// Bound action `microsoft.graph.copyToSection`.
     ///
     /// HTTP: `POST /me/onenote/pages/{id}/copyToSection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_to_section(
         &self,
         parameters: &super::parameters::CopyToSectionParameters,
@@ -438,6 +536,10 @@ impl OnenotePageRequestBuilder {
     /// Bound action `microsoft.graph.onenotePatchContent`.
     ///
     /// HTTP: `POST /me/onenote/pages/{id}/onenotePatchContent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn onenote_patch_content(
         &self,
         commands: &[models::microsoft_graph::OnenotePatchContentCommand],
@@ -452,6 +554,10 @@ impl OnenotePageRequestBuilder {
     /// Bound function `microsoft.graph.preview`.
     ///
     /// HTTP: `GET /me/onenote/pages/{id}/preview(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn preview(&self) -> Request<models::microsoft_graph::OnenotePagePreview> {
         Request::json(
             &self.client,
@@ -497,18 +603,30 @@ impl OnenoteRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::Onenote> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Onenote) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -609,6 +727,10 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/resources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteResource>> {
@@ -617,6 +739,10 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/resources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -624,6 +750,10 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/resources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -673,12 +803,20 @@ impl OnenoteResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/resources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -688,12 +826,22 @@ impl OnenoteResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/resources/{id}/content`
+    ///
+    /// Permissions for `GET /me/onenote/resources/{id}/content` (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    ///
+    /// Permissions for `PUT /me/onenote/resources/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/resources/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -739,6 +887,10 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/sections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteSection>> {
@@ -747,6 +899,10 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/sections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -754,6 +910,10 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/sections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteSection,
@@ -805,18 +965,30 @@ impl OnenoteSectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/sections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/sections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OnenoteSection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/sections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -851,6 +1023,12 @@ impl OnenoteSectionRequestBuilder {
     /// The link (`$ref`) of `parentNotebook` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/sections/{id}/parentNotebook/$ref`
+    ///
+    /// Permissions for `GET /me/onenote/sections/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/onenote/sections/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/sections/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_notebook_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -860,6 +1038,12 @@ impl OnenoteSectionRequestBuilder {
     /// The link (`$ref`) of `parentSectionGroup` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/sections/{id}/parentSectionGroup/$ref`
+    ///
+    /// Permissions for `GET /me/onenote/sections/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/onenote/sections/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/sections/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_section_group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -869,6 +1053,10 @@ impl OnenoteSectionRequestBuilder {
     /// Bound action `microsoft.graph.copyToNotebook`.
     ///
     /// HTTP: `POST /me/onenote/sections/{id}/copyToNotebook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_to_notebook(
         &self,
         parameters: &super::parameters::CopyToNotebookParameters,
@@ -883,6 +1071,10 @@ impl OnenoteSectionRequestBuilder {
     /// Bound action `microsoft.graph.copyToSectionGroup`.
     ///
     /// HTTP: `POST /me/onenote/sections/{id}/copyToSectionGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn copy_to_section_group(
         &self,
         parameters: &super::parameters::CopyToSectionGroupParameters,
@@ -912,12 +1104,20 @@ impl OnlineMeetingBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OnlineMeetingBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnlineMeetingBase,
@@ -927,6 +1127,10 @@ impl OnlineMeetingBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -986,6 +1190,10 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/onlineMeetings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnlineMeeting>> {
@@ -994,6 +1202,10 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/onlineMeetings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1001,6 +1213,10 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/onlineMeetings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnlineMeeting,
@@ -1017,6 +1233,10 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Bound action `microsoft.graph.createOrGet`.
     ///
     /// HTTP: `POST /communications/onlineMeetings/createOrGet`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_or_get(
         &self,
         parameters: &super::parameters::CreateOrGetParameters,
@@ -1033,6 +1253,10 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Optional parameters (`meeting_organizer_user_id`, `start_date_time`, `end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /communications/onlineMeetings/getAllRecordings(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_recordings(
         &self,
         meeting_organizer_user_id: Option<&str>,
@@ -1067,6 +1291,10 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Optional parameters (`meeting_organizer_user_id`, `start_date_time`, `end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /communications/onlineMeetings/getAllTranscripts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_transcripts(
         &self,
         meeting_organizer_user_id: Option<&str>,
@@ -1115,6 +1343,10 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1125,6 +1357,10 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1132,6 +1368,10 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/onlineMeetingConversations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnlineMeetingEngagementConversation,
@@ -1168,6 +1408,10 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnlineMeetingEngagementConversation> {
@@ -1176,6 +1420,10 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/onlineMeetingConversations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnlineMeetingEngagementConversation,
@@ -1185,6 +1433,10 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/onlineMeetingConversations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1219,6 +1471,12 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// The link (`$ref`) of `onlineMeeting` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /communications/onlineMeetingConversations/{id}/onlineMeeting/$ref`
+    ///
+    /// Permissions for `GET /communications/onlineMeetingConversations/{id}/onlineMeeting/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /communications/onlineMeetingConversations/{id}/onlineMeeting/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /communications/onlineMeetingConversations/{id}/onlineMeeting/$ref`: no permission listed in the pinned permissions table.
     pub fn online_meeting_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1261,18 +1519,30 @@ impl OnlineMeetingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/onlineMeetings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OnlineMeeting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/onlineMeetings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OnlineMeeting) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/onlineMeetings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1309,6 +1579,12 @@ impl OnlineMeetingRequestBuilder {
     /// The content of the stream property `attendeeReport`.
     ///
     /// HTTP: `GET/PUT/DELETE /communications/onlineMeetings/{id}/attendeeReport`
+    ///
+    /// Permissions for `GET /communications/onlineMeetings/{id}/attendeeReport`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /communications/onlineMeetings/{id}/attendeeReport`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /communications/onlineMeetings/{id}/attendeeReport`: no permission listed in the pinned permissions table.
     pub fn attendee_report(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1318,6 +1594,10 @@ impl OnlineMeetingRequestBuilder {
     /// Bound function `microsoft.graph.getVirtualAppointmentJoinWebUrl`.
     ///
     /// HTTP: `GET /communications/onlineMeetings/{id}/getVirtualAppointmentJoinWebUrl(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_virtual_appointment_join_web_url(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -1328,6 +1608,10 @@ impl OnlineMeetingRequestBuilder {
     /// Bound action `microsoft.graph.sendVirtualAppointmentReminderSms`.
     ///
     /// HTTP: `POST /communications/onlineMeetings/{id}/sendVirtualAppointmentReminderSms`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_virtual_appointment_reminder_sms(
         &self,
         parameters: &super::parameters::SendVirtualAppointmentReminderSmsParameters,
@@ -1342,6 +1626,10 @@ impl OnlineMeetingRequestBuilder {
     /// Bound action `microsoft.graph.sendVirtualAppointmentSms`.
     ///
     /// HTTP: `POST /communications/onlineMeetings/{id}/sendVirtualAppointmentSms`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_virtual_appointment_sms(
         &self,
         parameters: &super::parameters::SendVirtualAppointmentSmsParameters,
@@ -1390,6 +1678,10 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/openShiftChangeRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OpenShiftChangeRequest>> {
@@ -1398,6 +1690,10 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/openShiftChangeRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1405,6 +1701,10 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShiftChangeRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OpenShiftChangeRequest,
@@ -1456,12 +1756,20 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/openShiftChangeRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OpenShiftChangeRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/openShiftChangeRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OpenShiftChangeRequest,
@@ -1471,12 +1779,20 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/openShiftChangeRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.approve`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShiftChangeRequests/{id}/approve`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -1484,6 +1800,10 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Bound action `microsoft.graph.decline`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShiftChangeRequests/{id}/decline`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -1491,6 +1811,10 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShiftChangeRequests/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1535,12 +1859,20 @@ impl OpenShiftCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/openShifts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OpenShift>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/openShifts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1548,6 +1880,10 @@ impl OpenShiftCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShifts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OpenShift,
@@ -1599,24 +1935,40 @@ impl OpenShiftRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/openShifts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OpenShift> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/openShifts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OpenShift) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/openShifts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShifts/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1645,12 +1997,20 @@ impl OrgContactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /contacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OrgContact>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /contacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1658,6 +2018,10 @@ impl OrgContactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /contacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrgContact,
@@ -1674,6 +2038,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /contacts/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -1686,6 +2054,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /contacts/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -1700,6 +2072,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /contacts/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -1720,6 +2096,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /contacts/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -1734,6 +2114,10 @@ impl OrgContactCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /contacts/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1765,18 +2149,30 @@ impl OrgContactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /contacts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OrgContact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /contacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OrgContact) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /contacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1837,6 +2233,12 @@ impl OrgContactRequestBuilder {
     /// HTTP: `GET/POST /contacts/{id}/directReports/$ref`
     ///
     /// HTTP: `DELETE /contacts/{id}/directReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/directReports/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /contacts/{id}/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1846,6 +2248,12 @@ impl OrgContactRequestBuilder {
     /// The link (`$ref`) of `manager` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /contacts/{id}/manager/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/manager/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `PUT /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1857,6 +2265,12 @@ impl OrgContactRequestBuilder {
     /// HTTP: `GET/POST /contacts/{id}/memberOf/$ref`
     ///
     /// HTTP: `DELETE /contacts/{id}/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/memberOf/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /contacts/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1868,6 +2282,12 @@ impl OrgContactRequestBuilder {
     /// HTTP: `GET/POST /contacts/{id}/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /contacts/{id}/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /contacts/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /contacts/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /contacts/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1877,6 +2297,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /contacts/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1891,6 +2315,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /contacts/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1905,6 +2333,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /contacts/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1919,6 +2351,10 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /contacts/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1933,12 +2369,20 @@ impl OrgContactRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /contacts/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /contacts/{id}/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1971,12 +2415,20 @@ impl OrganizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /organization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Organization>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /organization/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1984,6 +2436,10 @@ impl OrganizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /organization`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Organization,
@@ -2000,6 +2456,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /organization/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2012,6 +2472,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /organization/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2032,6 +2496,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /organization/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2046,6 +2514,10 @@ impl OrganizationCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /organization/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2081,18 +2553,30 @@ impl OrganizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Organization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `Organization.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Organization) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2130,6 +2614,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /organization/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2144,6 +2632,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /organization/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2158,6 +2650,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /organization/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2172,6 +2668,10 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /organization/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2186,12 +2686,20 @@ impl OrganizationRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /organization/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.setMobileDeviceManagementAuthority`.
     ///
     /// HTTP: `POST /organization/{id}/setMobileDeviceManagementAuthority`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_mobile_device_management_authority(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -2222,6 +2730,10 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /organization/{id}/branding/localizations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2232,6 +2744,10 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /organization/{id}/branding/localizations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2239,6 +2755,10 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /organization/{id}/branding/localizations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -2277,6 +2797,10 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/branding/localizations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OrganizationalBrandingLocalization> {
@@ -2285,6 +2809,10 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/branding/localizations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -2294,12 +2822,22 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/branding/localizations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `backgroundImage`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/backgroundImage`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2309,6 +2847,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `bannerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/bannerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2318,6 +2862,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `customCSS`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/customCSS`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2327,6 +2877,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `favicon`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/favicon`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2336,6 +2892,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `headerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/headerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2345,6 +2907,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `squareLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/squareLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2354,6 +2922,12 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// The content of the stream property `squareLogoDark`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/localizations/{id}/squareLogoDark`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2384,12 +2958,20 @@ impl OrganizationalBrandingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /organization/{id}/branding`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationalBranding> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /organization/{id}/branding`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBranding,
@@ -2399,6 +2981,10 @@ impl OrganizationalBrandingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /organization/{id}/branding`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2417,6 +3003,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `backgroundImage`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/backgroundImage`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2426,6 +3018,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `bannerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/bannerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2435,6 +3033,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `customCSS`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/customCSS`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2444,6 +3048,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `favicon`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/favicon`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2453,6 +3063,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `headerLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/headerLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2462,6 +3078,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `squareLogo`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/squareLogo`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2471,6 +3093,12 @@ impl OrganizationalBrandingRequestBuilder {
     /// The content of the stream property `squareLogoDark`.
     ///
     /// HTTP: `GET/PUT/DELETE /organization/{id}/branding/squareLogoDark`
+    ///
+    /// Permissions for `GET /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2510,6 +3138,10 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/outlook/masterCategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookCategory>> {
@@ -2518,6 +3150,10 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/outlook/masterCategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2525,6 +3161,10 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/outlook/masterCategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -2570,12 +3210,20 @@ impl OutlookCategoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/outlook/masterCategories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/outlook/masterCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -2585,6 +3233,10 @@ impl OutlookCategoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/outlook/masterCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2622,18 +3274,30 @@ impl OutlookItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyOutlookItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyOutlookItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2752,18 +3416,30 @@ impl OutlookUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/outlook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/outlook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::OutlookUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/outlook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2780,6 +3456,10 @@ impl OutlookUserRequestBuilder {
     /// Bound function `microsoft.graph.supportedLanguages`.
     ///
     /// HTTP: `GET /me/outlook/supportedLanguages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     pub fn supported_languages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LocaleInfo>> {
@@ -2792,6 +3472,10 @@ impl OutlookUserRequestBuilder {
     /// Bound function `microsoft.graph.supportedTimeZones`.
     ///
     /// HTTP: `GET /me/outlook/supportedTimeZones(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     pub fn supported_time_zones(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeZoneInformation>> {
@@ -2804,6 +3488,10 @@ impl OutlookUserRequestBuilder {
     /// Bound function `microsoft.graph.supportedTimeZones`.
     ///
     /// HTTP: `GET /me/outlook/supportedTimeZones(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     ///
     /// Named `supported_time_zones_2` because `supported_time_zones` is taken here (by another method, or by a standard trait method of the builders).
     pub fn supported_time_zones_2(
@@ -2847,12 +3535,20 @@ impl OwnerlessGroupPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/ownerlessGroupPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::OwnerlessGroupPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/ownerlessGroupPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::OwnerlessGroupPolicy,
@@ -2862,6 +3558,10 @@ impl OwnerlessGroupPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/ownerlessGroupPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2886,12 +3586,20 @@ impl ParticipantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/calls/{id}/participants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Participant>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/calls/{id}/participants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2899,6 +3607,10 @@ impl ParticipantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/calls/{id}/participants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Participant,
@@ -2915,6 +3627,10 @@ impl ParticipantCollectionRequestBuilder {
     /// Bound action `microsoft.graph.invite`.
     ///
     /// HTTP: `POST /communications/calls/{id}/participants/invite`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn invite(
         &self,
         parameters: &super::parameters::ParticipantCollectionInviteParameters,
@@ -2944,6 +3660,10 @@ impl ParticipantJoiningNotificationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantJoiningNotification`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ParticipantJoiningNotification> {
@@ -2952,6 +3672,10 @@ impl ParticipantJoiningNotificationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantJoiningNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ParticipantJoiningNotification,
@@ -2961,6 +3685,10 @@ impl ParticipantJoiningNotificationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantJoiningNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2992,12 +3720,20 @@ impl ParticipantLeftNotificationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantLeftNotification`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ParticipantLeftNotification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantLeftNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ParticipantLeftNotification,
@@ -3007,6 +3743,10 @@ impl ParticipantLeftNotificationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantLeftNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3040,24 +3780,40 @@ impl ParticipantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/calls/{id}/participants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Participant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/calls/{id}/participants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Participant) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/calls/{id}/participants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.mute`.
     ///
     /// HTTP: `POST /communications/calls/{id}/participants/{id}/mute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mute(
         &self,
         client_context: &str,
@@ -3068,6 +3824,10 @@ impl ParticipantRequestBuilder {
     /// Bound action `microsoft.graph.startHoldMusic`.
     ///
     /// HTTP: `POST /communications/calls/{id}/participants/{id}/startHoldMusic`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start_hold_music(
         &self,
         parameters: &super::parameters::StartHoldMusicParameters,
@@ -3082,6 +3842,10 @@ impl ParticipantRequestBuilder {
     /// Bound action `microsoft.graph.stopHoldMusic`.
     ///
     /// HTTP: `POST /communications/calls/{id}/participants/{id}/stopHoldMusic`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stop_hold_music(
         &self,
         client_context: &str,
@@ -3113,18 +3877,30 @@ impl PartnersRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/partners`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Partners> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/partners`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Partners) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/partners`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3168,6 +3944,10 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3178,6 +3958,10 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3185,6 +3969,10 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3231,6 +4019,10 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PasskeyAuthenticationMethodTarget> {
@@ -3239,6 +4031,10 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3248,6 +4044,10 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3270,6 +4070,10 @@ impl PasskeyProfileCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PasskeyProfile>> {
@@ -3278,6 +4082,10 @@ impl PasskeyProfileCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3285,6 +4093,10 @@ impl PasskeyProfileCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasskeyProfile,
@@ -3316,18 +4128,30 @@ impl PasskeyProfileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PasskeyProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PasskeyProfile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3364,6 +4188,10 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/passwordMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PasswordAuthenticationMethod>> {
@@ -3372,6 +4200,10 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/passwordMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3379,6 +4211,10 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/passwordMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -3429,12 +4265,20 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/passwordMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PasswordAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/passwordMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -3444,12 +4288,20 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/passwordMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/passwordMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3480,12 +4332,20 @@ impl PayloadCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/payloads`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Payload>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/payloads/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3493,6 +4353,10 @@ impl PayloadCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/payloads`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Payload,
@@ -3526,18 +4390,30 @@ impl PayloadRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/payloads/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Payload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/payloads/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Payload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/payloads/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3561,12 +4437,20 @@ impl PeopleAdminSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PeopleAdminSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PeopleAdminSettings,
@@ -3576,6 +4460,10 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3672,12 +4560,20 @@ impl PermissionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/permissions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Sites.FullControl.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Permission>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/permissions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Sites.FullControl.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3685,6 +4581,10 @@ impl PermissionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/permissions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): Application `Sites.FullControl.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Permission,
@@ -3719,6 +4619,10 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantConditionSet>> {
@@ -3727,6 +4631,10 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3734,6 +4642,10 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -3768,12 +4680,20 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantConditionSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -3783,6 +4703,10 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3807,6 +4731,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantPolicy>> {
@@ -3815,6 +4743,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.permissionGrantPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3822,6 +4754,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -3838,6 +4774,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.permissionGrantPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3850,6 +4790,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3870,6 +4814,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3884,6 +4832,10 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3915,12 +4867,20 @@ impl PermissionGrantPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -3930,6 +4890,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3956,6 +4920,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3970,6 +4938,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3984,6 +4956,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3998,6 +4974,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4012,6 +4992,10 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4055,24 +5039,40 @@ impl PermissionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/permission`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Permission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/permission`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Permission) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/permission`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.grant`.
     ///
     /// HTTP: `POST /shares/{id}/permission/grant`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn grant(
         &self,
         parameters: &super::parameters::GrantParameters,
@@ -4115,12 +5115,20 @@ impl PersonCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/people`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Person>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/people/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4128,6 +5136,10 @@ impl PersonCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/people`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Person,
@@ -4173,18 +5185,30 @@ impl PersonRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/people/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Person> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/people/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Person) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/people/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4223,6 +5247,10 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/phoneMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PhoneAuthenticationMethod>> {
@@ -4231,6 +5259,10 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/phoneMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4238,6 +5270,10 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/phoneMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -4285,12 +5321,20 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/phoneMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PhoneAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/phoneMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -4300,12 +5344,20 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/phoneMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.disableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods/{id}/disableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4316,6 +5368,10 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.enableSmsSignIn`.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods/{id}/enableSmsSignIn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4326,6 +5382,10 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -4355,12 +5415,20 @@ impl PhoneUserConversationMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.phoneUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PhoneUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.phoneUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhoneUserConversationMember,
@@ -4370,6 +5438,10 @@ impl PhoneUserConversationMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.phoneUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4408,6 +5480,10 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/pinnedMessages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PinnedChatMessageInfo>> {
@@ -4416,6 +5492,10 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/pinnedMessages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4423,6 +5503,10 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/pinnedMessages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -4472,12 +5556,20 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/pinnedMessages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PinnedChatMessageInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/pinnedMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -4487,6 +5579,10 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/pinnedMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4502,6 +5598,12 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// The link (`$ref`) of `message` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/pinnedMessages/{id}/message/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
     pub fn message_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4527,12 +5629,20 @@ impl PlaceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4540,6 +5650,10 @@ impl PlaceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyPlace,
@@ -4593,18 +5707,30 @@ impl PlaceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPlace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyPlace) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4621,6 +5747,10 @@ impl PlaceRequestBuilder {
     /// Bound function `microsoft.graph.descendants`.
     ///
     /// HTTP: `GET /places/{id}/descendants(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -4684,6 +5814,10 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/assignedToTaskBoardFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat> {
@@ -4692,6 +5826,10 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/assignedToTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat,
@@ -4701,6 +5839,10 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/assignedToTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4743,6 +5885,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/buckets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerBucket>> {
@@ -4751,6 +5897,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/buckets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4758,6 +5908,10 @@ impl PlannerBucketCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/buckets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerBucket,
@@ -4809,18 +5963,30 @@ impl PlannerBucketRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/buckets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerBucket> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/buckets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerBucket) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/buckets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4870,6 +6036,10 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/bucketTaskBoardFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerBucketTaskBoardTaskFormat> {
@@ -4878,6 +6048,10 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/bucketTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerBucketTaskBoardTaskFormat,
@@ -4887,6 +6061,10 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/bucketTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4910,18 +6088,30 @@ impl PlannerGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groups/{id}/planner`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groups/{id}/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PlannerGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groups/{id}/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4974,12 +6164,20 @@ impl PlannerPlanCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/plans`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerPlan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/plans/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4987,6 +6185,10 @@ impl PlannerPlanCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/plans`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerPlan,
@@ -5036,12 +6238,20 @@ impl PlannerPlanDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/plans/{id}/details`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlanDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/plans/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerPlanDetails,
@@ -5051,6 +6261,10 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/plans/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5092,18 +6306,30 @@ impl PlannerPlanRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/plans/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/plans/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerPlan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/plans/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5172,6 +6398,10 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/progressTaskBoardFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerProgressTaskBoardTaskFormat> {
@@ -5180,6 +6410,10 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/progressTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerProgressTaskBoardTaskFormat,
@@ -5189,6 +6423,10 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/progressTaskBoardFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5212,18 +6450,30 @@ impl PlannerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Planner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Planner) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5296,12 +6546,20 @@ impl PlannerTaskCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /planner/tasks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /planner/tasks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5309,6 +6567,10 @@ impl PlannerTaskCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /planner/tasks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerTask,
@@ -5358,12 +6620,20 @@ impl PlannerTaskDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}/details`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTaskDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerTaskDetails,
@@ -5373,6 +6643,10 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}/details`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5414,18 +6688,30 @@ impl PlannerTaskRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /planner/tasks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /planner/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /planner/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5505,18 +6791,30 @@ impl PlannerUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/planner`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PlannerUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/planner`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5575,6 +6873,10 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/platformCredentialMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5585,6 +6887,10 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/platformCredentialMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5592,6 +6898,10 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -5642,6 +6952,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/platformCredentialMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlatformCredentialAuthenticationMethod> {
@@ -5650,6 +6964,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/platformCredentialMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -5659,6 +6977,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/platformCredentialMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5675,6 +6997,12 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// The link (`$ref`) of `device` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/authentication/platformCredentialMethods/{id}/device/$ref`
+    ///
+    /// Permissions for `GET /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5684,6 +7012,10 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5713,24 +7045,40 @@ impl PolicyBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PolicyBase) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5745,6 +7093,10 @@ impl PolicyBaseRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5759,6 +7111,10 @@ impl PolicyBaseRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5773,6 +7129,10 @@ impl PolicyBaseRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5787,6 +7147,10 @@ impl PolicyBaseRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5906,18 +7270,30 @@ impl PolicyRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PolicyRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6187,18 +7563,30 @@ impl PolicyTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/crossTenantAccessPolicy/templates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/crossTenantAccessPolicy/templates`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PolicyTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/crossTenantAccessPolicy/templates`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6249,12 +7637,20 @@ impl PostCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groups/{id}/threads/{id}/posts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Post>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groups/{id}/threads/{id}/posts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6262,6 +7658,10 @@ impl PostCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Post,
@@ -6311,18 +7711,30 @@ impl PostRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groups/{id}/threads/{id}/posts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Post> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groups/{id}/threads/{id}/posts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groups/{id}/threads/{id}/posts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6382,6 +7794,10 @@ impl PostRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts/{id}/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn forward(
         &self,
         parameters: &super::parameters::PostForwardParameters,
@@ -6392,6 +7808,10 @@ impl PostRequestBuilder {
     /// Bound action `microsoft.graph.reply`.
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts/{id}/reply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_member_body("Post", Some(post))
@@ -6415,12 +7835,20 @@ impl PresenceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/presences`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Presence.Read`, `Presence.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Presence>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/presences/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Presence.Read`, `Presence.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6428,6 +7856,10 @@ impl PresenceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/presences`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Presence,
@@ -6477,24 +7909,40 @@ impl PresenceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/presence`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Presence.Read`, `Presence.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Presence> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/presence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Presence) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/presence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.clearAutomaticLocation`.
     ///
     /// HTTP: `POST /me/presence/clearAutomaticLocation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear_automatic_location(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6505,6 +7953,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.clearLocation`.
     ///
     /// HTTP: `POST /me/presence/clearLocation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear_location(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6515,6 +7967,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.clearPresence`.
     ///
     /// HTTP: `POST /me/presence/clearPresence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear_presence(&self, session_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6526,6 +7982,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.clearUserPreferredPresence`.
     ///
     /// HTTP: `POST /me/presence/clearUserPreferredPresence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear_user_preferred_presence(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6536,6 +7996,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.setAutomaticLocation`.
     ///
     /// HTTP: `POST /me/presence/setAutomaticLocation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_automatic_location(
         &self,
         parameters: &super::parameters::SetAutomaticLocationParameters,
@@ -6550,6 +8014,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.setManualLocation`.
     ///
     /// HTTP: `POST /me/presence/setManualLocation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_manual_location(
         &self,
         parameters: &super::parameters::SetManualLocationParameters,
@@ -6564,6 +8032,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.setPresence`.
     ///
     /// HTTP: `POST /me/presence/setPresence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_presence(
         &self,
         parameters: &super::parameters::SetPresenceParameters,
@@ -6578,6 +8050,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.setStatusMessage`.
     ///
     /// HTTP: `POST /me/presence/setStatusMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_status_message(
         &self,
         status_message: &models::microsoft_graph::PresenceStatusMessage,
@@ -6592,6 +8068,10 @@ impl PresenceRequestBuilder {
     /// Bound action `microsoft.graph.setUserPreferredPresence`.
     ///
     /// HTTP: `POST /me/presence/setUserPreferredPresence`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_user_preferred_presence(
         &self,
         parameters: &super::parameters::SetUserPreferredPresenceParameters,
@@ -6624,6 +8104,10 @@ impl PrintConnectorCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/connectors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintConnector>> {
@@ -6632,6 +8116,10 @@ impl PrintConnectorCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/connectors/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6639,6 +8127,10 @@ impl PrintConnectorCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/connectors`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintConnector,
@@ -6670,18 +8162,30 @@ impl PrintConnectorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/connectors/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintConnector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/connectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PrintConnector) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/connectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6704,6 +8208,10 @@ impl PrintDocumentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/printers/{id}/jobs/{id}/documents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintDocument>> {
@@ -6712,6 +8220,10 @@ impl PrintDocumentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/printers/{id}/jobs/{id}/documents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6719,6 +8231,10 @@ impl PrintDocumentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/printers/{id}/jobs/{id}/documents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintDocument,
@@ -6752,24 +8268,42 @@ impl PrintDocumentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintDocument> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PrintDocument) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument/$value`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -6779,6 +8313,10 @@ impl PrintDocumentRequestBuilder {
     /// Bound action `microsoft.graph.createUploadSession`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument/createUploadSession`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_upload_session(
         &self,
         properties: &models::microsoft_graph::PrintDocumentUploadProperties,
@@ -6811,12 +8349,20 @@ impl PrintJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/printers/{id}/jobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrintJob>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/printers/{id}/jobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6824,6 +8370,10 @@ impl PrintJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/printers/{id}/jobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintJob,
@@ -6857,18 +8407,30 @@ impl PrintJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/printers/{id}/jobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/printers/{id}/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PrintJob) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/printers/{id}/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6895,6 +8457,10 @@ impl PrintJobRequestBuilder {
     /// Bound action `microsoft.graph.abort`.
     ///
     /// HTTP: `POST /print/printers/{id}/jobs/{id}/abort`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn abort(&self, reason: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("abort"))
             .json_member_body("reason", Some(reason))
@@ -6902,12 +8468,20 @@ impl PrintJobRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /print/printers/{id}/jobs/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Bound action `microsoft.graph.redirect`.
     ///
     /// HTTP: `POST /print/printers/{id}/jobs/{id}/redirect`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn redirect(
         &self,
         parameters: &super::parameters::PrintJobRedirectParameters,
@@ -6918,6 +8492,10 @@ impl PrintJobRequestBuilder {
     /// Bound action `microsoft.graph.start`.
     ///
     /// HTTP: `POST /print/printers/{id}/jobs/{id}/start`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start(&self) -> Request<models::microsoft_graph::PrintJobStatus> {
         Request::json(&self.client, Method::POST, self.path.clone().action("start"))
     }
@@ -6940,6 +8518,10 @@ impl PrintOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPrintOperation>> {
@@ -6948,6 +8530,10 @@ impl PrintOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6955,6 +8541,10 @@ impl PrintOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyPrintOperation,
@@ -6998,12 +8588,20 @@ impl PrintOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPrintOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyPrintOperation,
@@ -7013,6 +8611,10 @@ impl PrintOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7043,18 +8645,30 @@ impl PrintRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Print> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Print) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7137,12 +8751,20 @@ impl PrintServiceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/services`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrintService>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/services/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7150,6 +8772,10 @@ impl PrintServiceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/services`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintService,
@@ -7182,6 +8808,10 @@ impl PrintServiceEndpointCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/services/{id}/endpoints`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintServiceEndpoint>> {
@@ -7190,6 +8820,10 @@ impl PrintServiceEndpointCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/services/{id}/endpoints/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7197,6 +8831,10 @@ impl PrintServiceEndpointCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/services/{id}/endpoints`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintServiceEndpoint,
@@ -7228,12 +8866,20 @@ impl PrintServiceEndpointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/services/{id}/endpoints/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintServiceEndpoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/services/{id}/endpoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintServiceEndpoint,
@@ -7243,6 +8889,10 @@ impl PrintServiceEndpointRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/services/{id}/endpoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7266,18 +8916,30 @@ impl PrintServiceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/services/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintService> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/services/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PrintService) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/services/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7312,12 +8974,20 @@ impl PrintTaskCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/taskDefinitions/{id}/tasks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrintTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/taskDefinitions/{id}/tasks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7325,6 +8995,10 @@ impl PrintTaskCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/taskDefinitions/{id}/tasks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintTask,
@@ -7357,6 +9031,10 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/taskDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintTaskDefinition>> {
@@ -7365,6 +9043,10 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/taskDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7372,6 +9054,10 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/taskDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintTaskDefinition,
@@ -7405,12 +9091,20 @@ impl PrintTaskDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/taskDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintTaskDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/taskDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintTaskDefinition,
@@ -7420,6 +9114,10 @@ impl PrintTaskDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/taskDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7453,18 +9151,30 @@ impl PrintTaskRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/taskDefinitions/{id}/tasks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/taskDefinitions/{id}/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PrintTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/taskDefinitions/{id}/tasks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7489,6 +9199,12 @@ impl PrintTaskRequestBuilder {
     /// The link (`$ref`) of `definition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /print/taskDefinitions/{id}/tasks/{id}/definition/$ref`
+    ///
+    /// Permissions for `GET /print/taskDefinitions/{id}/tasks/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /print/taskDefinitions/{id}/tasks/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/taskDefinitions/{id}/tasks/{id}/definition/$ref`: no permission listed in the pinned permissions table.
     pub fn definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7498,6 +9214,12 @@ impl PrintTaskRequestBuilder {
     /// The link (`$ref`) of `trigger` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /print/taskDefinitions/{id}/tasks/{id}/trigger/$ref`
+    ///
+    /// Permissions for `GET /print/taskDefinitions/{id}/tasks/{id}/trigger/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /print/taskDefinitions/{id}/tasks/{id}/trigger/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/taskDefinitions/{id}/tasks/{id}/trigger/$ref`: no permission listed in the pinned permissions table.
     pub fn trigger_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7523,6 +9245,10 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/printers/{id}/taskTriggers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintTaskTrigger>> {
@@ -7531,6 +9257,10 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/printers/{id}/taskTriggers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7538,6 +9268,10 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/printers/{id}/taskTriggers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintTaskTrigger,
@@ -7571,12 +9305,20 @@ impl PrintTaskTriggerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/printers/{id}/taskTriggers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintTaskTrigger> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/printers/{id}/taskTriggers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintTaskTrigger,
@@ -7586,6 +9328,10 @@ impl PrintTaskTriggerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/printers/{id}/taskTriggers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7601,6 +9347,12 @@ impl PrintTaskTriggerRequestBuilder {
     /// The link (`$ref`) of `definition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /print/printers/{id}/taskTriggers/{id}/definition/$ref`
+    ///
+    /// Permissions for `GET /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
     pub fn definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),

@@ -24,6 +24,10 @@ impl PrintUsageByPrinterCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/dailyPrintUsageByPrinter`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintUsageByPrinter>> {
@@ -32,6 +36,10 @@ impl PrintUsageByPrinterCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/dailyPrintUsageByPrinter/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -39,6 +47,10 @@ impl PrintUsageByPrinterCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/dailyPrintUsageByPrinter`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintUsageByPrinter,
@@ -70,12 +82,20 @@ impl PrintUsageByPrinterRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/dailyPrintUsageByPrinter/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintUsageByPrinter> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/dailyPrintUsageByPrinter/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintUsageByPrinter,
@@ -85,6 +105,10 @@ impl PrintUsageByPrinterRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/dailyPrintUsageByPrinter/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -109,6 +133,10 @@ impl PrintUsageByUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/dailyPrintUsageByUser`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintUsageByUser>> {
@@ -117,6 +145,10 @@ impl PrintUsageByUserCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/dailyPrintUsageByUser/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -124,6 +156,10 @@ impl PrintUsageByUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/dailyPrintUsageByUser`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintUsageByUser,
@@ -155,12 +191,20 @@ impl PrintUsageByUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/dailyPrintUsageByUser/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintUsageByUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/dailyPrintUsageByUser/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintUsageByUser,
@@ -170,6 +214,10 @@ impl PrintUsageByUserRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/dailyPrintUsageByUser/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -191,18 +239,30 @@ impl PrinterBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrinterBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PrinterBase) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -256,12 +316,20 @@ impl PrinterCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/printers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Printer>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/printers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -269,6 +337,10 @@ impl PrinterCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/printers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Printer,
@@ -285,6 +357,10 @@ impl PrinterCollectionRequestBuilder {
     /// Bound action `microsoft.graph.create`.
     ///
     /// HTTP: `POST /print/printers/create`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `create_2` because `create` is taken here (by another method, or by a standard trait method of the builders).
     pub fn create_2(
@@ -317,6 +393,10 @@ impl PrinterCreateOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/operations/microsoft.graph.printerCreateOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrinterCreateOperation>> {
@@ -325,6 +405,10 @@ impl PrinterCreateOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/operations/microsoft.graph.printerCreateOperation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -332,6 +416,10 @@ impl PrinterCreateOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/operations/microsoft.graph.printerCreateOperation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrinterCreateOperation,
@@ -365,12 +453,20 @@ impl PrinterCreateOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/operations/{id}/microsoft.graph.printerCreateOperation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrinterCreateOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/operations/{id}/microsoft.graph.printerCreateOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrinterCreateOperation,
@@ -380,6 +476,10 @@ impl PrinterCreateOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/operations/{id}/microsoft.graph.printerCreateOperation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -395,6 +495,12 @@ impl PrinterCreateOperationRequestBuilder {
     /// The link (`$ref`) of `printer` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /print/operations/{id}/microsoft.graph.printerCreateOperation/printer/$ref`
+    ///
+    /// Permissions for `GET /print/operations/{id}/microsoft.graph.printerCreateOperation/printer/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /print/operations/{id}/microsoft.graph.printerCreateOperation/printer/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/operations/{id}/microsoft.graph.printerCreateOperation/printer/$ref`: no permission listed in the pinned permissions table.
     pub fn printer_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -421,18 +527,30 @@ impl PrinterRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/printers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Printer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/printers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Printer) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/printers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -481,6 +599,12 @@ impl PrinterRequestBuilder {
     /// HTTP: `GET/POST /print/printers/{id}/connectors/$ref`
     ///
     /// HTTP: `DELETE /print/printers/{id}/connectors/{id}/$ref`
+    ///
+    /// Permissions for `GET /print/printers/{id}/connectors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /print/printers/{id}/connectors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/printers/{id}/connectors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn connectors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -492,6 +616,12 @@ impl PrinterRequestBuilder {
     /// HTTP: `GET/POST /print/printers/{id}/shares/$ref`
     ///
     /// HTTP: `DELETE /print/printers/{id}/shares/{id}/$ref`
+    ///
+    /// Permissions for `GET /print/printers/{id}/shares/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /print/printers/{id}/shares/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/printers/{id}/shares/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn shares_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -501,6 +631,10 @@ impl PrinterRequestBuilder {
     /// Bound action `microsoft.graph.restoreFactoryDefaults`.
     ///
     /// HTTP: `POST /print/printers/{id}/restoreFactoryDefaults`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore_factory_defaults(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -529,12 +663,20 @@ impl PrinterShareCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /print/shares`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrinterShare>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /print/shares/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -542,6 +684,10 @@ impl PrinterShareCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /print/shares`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrinterShare,
@@ -575,18 +721,30 @@ impl PrinterShareRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /print/shares/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrinterShare> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /print/shares/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::PrinterShare) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /print/shares/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -636,6 +794,12 @@ impl PrinterShareRequestBuilder {
     /// HTTP: `GET/POST /print/shares/{id}/allowedGroups/$ref`
     ///
     /// HTTP: `DELETE /print/shares/{id}/allowedGroups/{id}/$ref`
+    ///
+    /// Permissions for `GET /print/shares/{id}/allowedGroups/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /print/shares/{id}/allowedGroups/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/shares/{id}/allowedGroups/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn allowed_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -647,6 +811,12 @@ impl PrinterShareRequestBuilder {
     /// HTTP: `GET/POST /print/shares/{id}/allowedUsers/$ref`
     ///
     /// HTTP: `DELETE /print/shares/{id}/allowedUsers/{id}/$ref`
+    ///
+    /// Permissions for `GET /print/shares/{id}/allowedUsers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /print/shares/{id}/allowedUsers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/shares/{id}/allowedUsers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn allowed_users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -656,6 +826,12 @@ impl PrinterShareRequestBuilder {
     /// The link (`$ref`) of `printer` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /print/shares/{id}/printer/$ref`
+    ///
+    /// Permissions for `GET /print/shares/{id}/printer/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /print/shares/{id}/printer/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /print/shares/{id}/printer/$ref`: no permission listed in the pinned permissions table.
     pub fn printer_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -680,18 +856,30 @@ impl PrivacyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /privacy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Privacy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /privacy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Privacy) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /privacy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -726,6 +914,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -736,6 +928,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -743,6 +939,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentSchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -762,6 +962,10 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleFilterByCurrentUserOptions,
@@ -806,6 +1010,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -818,6 +1026,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -825,6 +1037,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -846,6 +1062,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -893,6 +1113,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -903,6 +1127,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -912,6 +1140,10 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -949,6 +1181,12 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -958,6 +1196,12 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -967,6 +1211,12 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -993,6 +1243,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule> {
@@ -1001,6 +1255,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -1010,6 +1268,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1047,6 +1309,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1056,6 +1324,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1065,6 +1339,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1090,6 +1370,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1102,6 +1386,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1109,6 +1397,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -1130,6 +1422,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -1177,6 +1473,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -1187,6 +1487,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -1196,6 +1500,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1244,6 +1552,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1253,6 +1567,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1262,6 +1582,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1271,6 +1597,12 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1280,6 +1612,10 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1302,6 +1638,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1312,6 +1652,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1319,6 +1663,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilitySchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -1338,6 +1686,10 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleFilterByCurrentUserOptions,
@@ -1382,6 +1734,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1394,6 +1750,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1401,6 +1761,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -1422,6 +1786,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -1469,6 +1837,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -1479,6 +1851,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -1488,6 +1864,10 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1514,6 +1894,12 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1523,6 +1909,12 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1549,6 +1941,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule> {
@@ -1557,6 +1953,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -1566,6 +1966,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1592,6 +1996,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1601,6 +2011,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1626,6 +2042,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1638,6 +2058,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1645,6 +2069,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -1666,6 +2094,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -1713,6 +2145,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -1723,6 +2159,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -1732,6 +2172,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1769,6 +2213,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1778,6 +2228,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1787,6 +2243,12 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1796,6 +2258,10 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1819,12 +2285,20 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess/group`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess/group`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroup,
@@ -1834,6 +2308,10 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess/group`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1939,12 +2417,20 @@ impl PrivilegedAccessRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/privilegedAccess`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/privilegedAccess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessRoot,
@@ -1954,6 +2440,10 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/privilegedAccess`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1985,6 +2475,10 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/people/profileCardProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileCardProperty>> {
@@ -1993,6 +2487,10 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/people/profileCardProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2000,6 +2498,10 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/people/profileCardProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -2031,12 +2533,20 @@ impl ProfileCardPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/profileCardProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileCardProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/profileCardProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -2046,6 +2556,10 @@ impl ProfileCardPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/profileCardProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2086,12 +2600,20 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/photos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ProfilePhoto>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/photos/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2099,6 +2621,10 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/photos`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePhoto,
@@ -2150,24 +2676,42 @@ impl ProfilePhotoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/photo`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePhoto> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/photo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::ProfilePhoto) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/photo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/photo/$value`
+    ///
+    /// Permissions for `GET /me/photo/$value` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `PUT /me/photo/$value` (narrowest first): DelegatedWork `User.ReadWrite`.
+    ///
+    /// Permissions for `DELETE /me/photo/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2193,6 +2737,10 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/people/profilePropertySettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfilePropertySetting>> {
@@ -2201,6 +2749,10 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/people/profilePropertySettings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2208,6 +2760,10 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/people/profilePropertySettings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -2239,12 +2795,20 @@ impl ProfilePropertySettingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/profilePropertySettings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePropertySetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/profilePropertySettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -2254,6 +2818,10 @@ impl ProfilePropertySettingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/profilePropertySettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2276,6 +2844,10 @@ impl ProfileSourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/people/profileSources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileSource>> {
@@ -2284,6 +2856,10 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/people/profileSources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2291,6 +2867,10 @@ impl ProfileSourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/people/profileSources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileSource,
@@ -2334,18 +2914,30 @@ impl ProfileSourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/profileSources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/profileSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ProfileSource) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/profileSources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2367,12 +2959,20 @@ impl PronounsSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/pronouns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PronounsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/pronouns`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PronounsSettings,
@@ -2382,6 +2982,10 @@ impl PronounsSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/pronouns`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2404,6 +3008,10 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/protectionPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyProtectionPolicyBase>> {
@@ -2412,6 +3020,10 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/protectionPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2419,6 +3031,10 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/protectionPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyProtectionPolicyBase,
@@ -2488,12 +3104,20 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/protectionPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/protectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyProtectionPolicyBase,
@@ -2503,18 +3127,30 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/protectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/protectionPolicies/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Bound action `microsoft.graph.deactivate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/protectionPolicies/{id}/deactivate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn deactivate(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
@@ -2574,12 +3210,20 @@ impl ProtectionRuleBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionRuleBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionRuleBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyProtectionRuleBase,
@@ -2589,12 +3233,20 @@ impl ProtectionRuleBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionRuleBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.deleteAndUnprotect`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionRuleBase/deleteAndUnprotect`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -2607,6 +3259,10 @@ impl ProtectionRuleBaseRequestBuilder {
     /// Bound action `microsoft.graph.run`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionRuleBase/run`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -2629,6 +3285,10 @@ impl ProtectionUnitBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/protectionUnits`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyProtectionUnitBase>> {
@@ -2637,6 +3297,10 @@ impl ProtectionUnitBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/protectionUnits/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2644,6 +3308,10 @@ impl ProtectionUnitBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/protectionUnits`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyProtectionUnitBase,
@@ -2677,12 +3345,20 @@ impl ProtectionUnitBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/protectionUnits/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/protectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyProtectionUnitBase,
@@ -2692,12 +3368,20 @@ impl ProtectionUnitBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/protectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.cancelOffboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/protectionUnits/{id}/cancelOffboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -2710,6 +3394,10 @@ impl ProtectionUnitBaseRequestBuilder {
     /// Bound action `microsoft.graph.offboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/protectionUnits/{id}/offboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -2732,6 +3420,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/provisioning`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
@@ -2740,6 +3432,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/provisioning/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2747,6 +3443,10 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/provisioning`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -2778,12 +3478,20 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -2793,6 +3501,10 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/provisioning/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2816,12 +3528,20 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/publicKeyInfrastructure`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::PublicKeyInfrastructureRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/publicKeyInfrastructure`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::PublicKeyInfrastructureRoot,
@@ -2831,6 +3551,10 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/publicKeyInfrastructure`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2879,6 +3603,10 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/methods/microsoft.graph.qrCodePinAuthenticationMethod`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::QrCodePinAuthenticationMethod>> {
@@ -2887,6 +3615,10 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/methods/microsoft.graph.qrCodePinAuthenticationMethod/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2894,6 +3626,10 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/methods/microsoft.graph.qrCodePinAuthenticationMethod`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethod,
@@ -2941,6 +3677,10 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2953,6 +3693,10 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.qrCodePinAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2960,6 +3704,10 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethodConfiguration,
@@ -3008,6 +3756,10 @@ impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::QrCodePinAuthenticationMethodConfiguration> {
@@ -3016,6 +3768,10 @@ impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethodConfiguration,
@@ -3025,6 +3781,10 @@ impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3072,6 +3832,10 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::QrCodePinAuthenticationMethod> {
@@ -3080,6 +3844,10 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethod,
@@ -3089,6 +3857,10 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3122,6 +3894,10 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3167,18 +3943,30 @@ impl QrCodeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/standardQRCode`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::QrCode> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/standardQRCode`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::QrCode) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/standardQRCode`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3214,18 +4002,30 @@ impl QrPinRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/pin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::QrPin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/pin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::QrPin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/pin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3249,12 +4049,20 @@ impl RbacApplicationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RbacApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RbacApplication,
@@ -3264,6 +4072,10 @@ impl RbacApplicationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3390,6 +4202,10 @@ impl ReadingAssignmentSubmissionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/reports/readingAssignmentSubmissions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ReadingAssignmentSubmission>> {
@@ -3398,6 +4214,10 @@ impl ReadingAssignmentSubmissionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/reports/readingAssignmentSubmissions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3405,6 +4225,10 @@ impl ReadingAssignmentSubmissionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/reports/readingAssignmentSubmissions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ReadingAssignmentSubmission,
@@ -3439,12 +4263,20 @@ impl ReadingAssignmentSubmissionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/reports/readingAssignmentSubmissions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ReadingAssignmentSubmission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/reports/readingAssignmentSubmissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReadingAssignmentSubmission,
@@ -3454,6 +4286,10 @@ impl ReadingAssignmentSubmissionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/reports/readingAssignmentSubmissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3476,6 +4312,10 @@ impl ReadingCoachPassageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/reports/readingCoachPassages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ReadingCoachPassage>> {
@@ -3484,6 +4324,10 @@ impl ReadingCoachPassageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/reports/readingCoachPassages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3491,6 +4335,10 @@ impl ReadingCoachPassageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/reports/readingCoachPassages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ReadingCoachPassage,
@@ -3522,12 +4370,20 @@ impl ReadingCoachPassageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/reports/readingCoachPassages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ReadingCoachPassage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/reports/readingCoachPassages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReadingCoachPassage,
@@ -3537,6 +4393,10 @@ impl ReadingCoachPassageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/reports/readingCoachPassages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3559,12 +4419,20 @@ impl RecycleBinCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.recycleBin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RecycleBin>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.recycleBin/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3572,6 +4440,10 @@ impl RecycleBinCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.recycleBin`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBin,
@@ -3605,6 +4477,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.recycleBin/items`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RecycleBinItem>> {
@@ -3613,6 +4489,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.recycleBin/items/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3620,6 +4500,10 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.recycleBin/items`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBinItem,
@@ -3653,18 +4537,30 @@ impl RecycleBinItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBinItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RecycleBinItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3705,6 +4601,12 @@ impl RecycleBinItemRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3714,6 +4616,12 @@ impl RecycleBinItemRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3740,18 +4648,30 @@ impl RecycleBinRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.recycleBin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/items/{id}/microsoft.graph.recycleBin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RecycleBin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3802,6 +4722,12 @@ impl RecycleBinRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3811,6 +4737,12 @@ impl RecycleBinRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3835,12 +4767,20 @@ impl ReferenceAttachmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.referenceAttachment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ReferenceAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.referenceAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReferenceAttachment,
@@ -3850,6 +4790,10 @@ impl ReferenceAttachmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.referenceAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3872,6 +4816,10 @@ impl ReflectCheckInResponseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/reports/reflectCheckInResponses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ReflectCheckInResponse>> {
@@ -3880,6 +4828,10 @@ impl ReflectCheckInResponseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/reports/reflectCheckInResponses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3887,6 +4839,10 @@ impl ReflectCheckInResponseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/reports/reflectCheckInResponses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ReflectCheckInResponse,
@@ -3918,12 +4874,20 @@ impl ReflectCheckInResponseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/reports/reflectCheckInResponses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ReflectCheckInResponse> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/reports/reflectCheckInResponses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReflectCheckInResponse,
@@ -3933,6 +4897,10 @@ impl ReflectCheckInResponseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/reports/reflectCheckInResponses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3955,6 +4923,10 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/remoteAssistancePartners`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RemoteAssistancePartner>> {
@@ -3963,6 +4935,10 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/remoteAssistancePartners/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3970,6 +4946,10 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/remoteAssistancePartners`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RemoteAssistancePartner,
@@ -4003,12 +4983,20 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/remoteAssistancePartners/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RemoteAssistancePartner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/remoteAssistancePartners/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteAssistancePartner,
@@ -4018,12 +5006,20 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/remoteAssistancePartners/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.beginOnboarding`.
     ///
     /// HTTP: `POST /deviceManagement/remoteAssistancePartners/{id}/beginOnboarding`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn begin_onboarding(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4034,6 +5030,10 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// Bound action `microsoft.graph.disconnect`.
     ///
     /// HTTP: `POST /deviceManagement/remoteAssistancePartners/{id}/disconnect`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disconnect(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4073,6 +5073,10 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RemoteDesktopSecurityConfiguration> {
@@ -4081,6 +5085,10 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteDesktopSecurityConfiguration,
@@ -4090,6 +5098,10 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4132,6 +5144,10 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/remoteTenantGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RemoteTenantGroup>> {
@@ -4140,6 +5156,10 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/remoteTenantGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4147,6 +5167,10 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/remoteTenantGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RemoteTenantGroup,
@@ -4163,6 +5187,10 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directory/remoteTenantGroups/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4175,6 +5203,10 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4195,6 +5227,10 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4209,6 +5245,10 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4240,12 +5280,20 @@ impl RemoteTenantGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/remoteTenantGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RemoteTenantGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/remoteTenantGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteTenantGroup,
@@ -4255,12 +5303,20 @@ impl RemoteTenantGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/remoteTenantGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4275,6 +5331,10 @@ impl RemoteTenantGroupRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4289,6 +5349,10 @@ impl RemoteTenantGroupRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4303,6 +5367,10 @@ impl RemoteTenantGroupRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4317,6 +5385,10 @@ impl RemoteTenantGroupRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directory/remoteTenantGroups/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4338,18 +5410,30 @@ impl ReportRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ReportRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ReportRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4429,6 +5513,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.deviceConfigurationDeviceActivity`.
     ///
     /// HTTP: `GET /reports/deviceConfigurationDeviceActivity(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn device_configuration_device_activity(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -4441,6 +5529,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.deviceConfigurationUserActivity`.
     ///
     /// HTTP: `GET /reports/deviceConfigurationUserActivity(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn device_configuration_user_activity(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -4453,6 +5545,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityCounts`.
     ///
     /// HTTP: `GET /reports/getEmailActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4466,6 +5562,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_activity_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4479,6 +5579,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -4495,6 +5599,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_activity_user_detail_2` because `get_email_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_email_activity_user_detail_2(
@@ -4513,6 +5621,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageAppsUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageAppsUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_apps_user_counts(
         &self,
         period: &str,
@@ -4529,6 +5641,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4542,6 +5658,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -4558,6 +5678,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_app_usage_user_detail_2` because `get_email_app_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_email_app_usage_user_detail_2(
@@ -4576,6 +5700,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getEmailAppUsageVersionsUserCounts`.
     ///
     /// HTTP: `GET /reports/getEmailAppUsageVersionsUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_email_app_usage_versions_user_counts(
         &self,
         period: &str,
@@ -4594,6 +5722,10 @@ impl ReportRootRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /reports/getGroupArchivedPrintJobs(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn get_group_archived_print_jobs(
         &self,
         group_id: &str,
@@ -4622,6 +5754,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getM365AppPlatformUserCounts`.
     ///
     /// HTTP: `GET /reports/getM365AppPlatformUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_m365_app_platform_user_counts(
         &self,
         period: &str,
@@ -4638,6 +5774,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getM365AppUserCounts`.
     ///
     /// HTTP: `GET /reports/getM365AppUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_m365_app_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4651,6 +5791,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getM365AppUserDetail`.
     ///
     /// HTTP: `GET /reports/getM365AppUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_m365_app_user_detail(&self, date: &edm::Date) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4664,6 +5808,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getM365AppUserDetail`.
     ///
     /// HTTP: `GET /reports/getM365AppUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_m365_app_user_detail_2` because `get_m365_app_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_m365_app_user_detail_2(&self, period: &str) -> Request<edm::Stream> {
@@ -4679,6 +5827,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageDetail`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_detail(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4692,6 +5844,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageMailboxCounts`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageMailboxCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_mailbox_counts(
         &self,
         period: &str,
@@ -4708,6 +5864,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageQuotaStatusMailboxCounts`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageQuotaStatusMailboxCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
         &self,
         period: &str,
@@ -4724,6 +5884,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getMailboxUsageStorage`.
     ///
     /// HTTP: `GET /reports/getMailboxUsageStorage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_mailbox_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4737,6 +5901,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365ActivationCounts`.
     ///
     /// HTTP: `GET /reports/getOffice365ActivationCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_activation_counts(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -4747,6 +5915,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365ActivationsUserCounts`.
     ///
     /// HTTP: `GET /reports/getOffice365ActivationsUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_activations_user_counts(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -4757,6 +5929,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365ActivationsUserDetail`.
     ///
     /// HTTP: `GET /reports/getOffice365ActivationsUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_activations_user_detail(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -4767,6 +5943,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365ActiveUserCounts`.
     ///
     /// HTTP: `GET /reports/getOffice365ActiveUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_active_user_counts(
         &self,
         period: &str,
@@ -4783,6 +5963,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365ActiveUserDetail`.
     ///
     /// HTTP: `GET /reports/getOffice365ActiveUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_active_user_detail(
         &self,
         date: &edm::Date,
@@ -4799,6 +5983,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365ActiveUserDetail`.
     ///
     /// HTTP: `GET /reports/getOffice365ActiveUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_office365_active_user_detail_2` because `get_office365_active_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_office365_active_user_detail_2(
@@ -4817,6 +6005,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365GroupsActivityCounts`.
     ///
     /// HTTP: `GET /reports/getOffice365GroupsActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_groups_activity_counts(
         &self,
         period: &str,
@@ -4833,6 +6025,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365GroupsActivityDetail`.
     ///
     /// HTTP: `GET /reports/getOffice365GroupsActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_groups_activity_detail(
         &self,
         date: &edm::Date,
@@ -4849,6 +6045,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365GroupsActivityDetail`.
     ///
     /// HTTP: `GET /reports/getOffice365GroupsActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_office365_groups_activity_detail_2` because `get_office365_groups_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_office365_groups_activity_detail_2(
@@ -4867,6 +6067,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365GroupsActivityFileCounts`.
     ///
     /// HTTP: `GET /reports/getOffice365GroupsActivityFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_groups_activity_file_counts(
         &self,
         period: &str,
@@ -4883,6 +6087,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365GroupsActivityGroupCounts`.
     ///
     /// HTTP: `GET /reports/getOffice365GroupsActivityGroupCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_groups_activity_group_counts(
         &self,
         period: &str,
@@ -4899,6 +6107,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365GroupsActivityStorage`.
     ///
     /// HTTP: `GET /reports/getOffice365GroupsActivityStorage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_groups_activity_storage(
         &self,
         period: &str,
@@ -4915,6 +6127,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOffice365ServicesUserCounts`.
     ///
     /// HTTP: `GET /reports/getOffice365ServicesUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_office365_services_user_counts(
         &self,
         period: &str,
@@ -4931,6 +6147,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityFileCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_activity_file_counts(
         &self,
         period: &str,
@@ -4947,6 +6167,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_activity_user_counts(
         &self,
         period: &str,
@@ -4963,6 +6187,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -4979,6 +6207,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_activity_user_detail_2` because `get_one_drive_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_one_drive_activity_user_detail_2(
@@ -4997,6 +6229,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageAccountCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageAccountCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_account_counts(
         &self,
         period: &str,
@@ -5013,6 +6249,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageAccountDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageAccountDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_account_detail(
         &self,
         date: &edm::Date,
@@ -5029,6 +6269,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageAccountDetail`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageAccountDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_usage_account_detail_2` because `get_one_drive_usage_account_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_one_drive_usage_account_detail_2(
@@ -5047,6 +6291,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageFileCounts`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_file_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5060,6 +6308,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getOneDriveUsageStorage`.
     ///
     /// HTTP: `GET /reports/getOneDriveUsageStorage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_one_drive_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5075,6 +6327,10 @@ impl ReportRootRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /reports/getPrinterArchivedPrintJobs(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn get_printer_archived_print_jobs(
         &self,
         printer_id: &str,
@@ -5103,6 +6359,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getRelyingPartyDetailedSummary`.
     ///
     /// HTTP: `GET /reports/getRelyingPartyDetailedSummary(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_relying_party_detailed_summary(
         &self,
         period: &str,
@@ -5119,6 +6379,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityFileCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_file_counts(
         &self,
         period: &str,
@@ -5135,6 +6399,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityPages`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityPages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_pages(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5148,6 +6416,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_user_counts(
         &self,
         period: &str,
@@ -5164,6 +6436,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -5180,6 +6456,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_activity_user_detail_2` because `get_share_point_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_share_point_activity_user_detail_2(
@@ -5198,6 +6478,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_detail(
         &self,
         date: &edm::Date,
@@ -5214,6 +6498,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageDetail`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_site_usage_detail_2` because `get_share_point_site_usage_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_share_point_site_usage_detail_2(
@@ -5232,6 +6520,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageFileCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageFileCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_file_counts(
         &self,
         period: &str,
@@ -5248,6 +6540,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsagePages`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsagePages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_pages(
         &self,
         period: &str,
@@ -5264,6 +6560,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageSiteCounts`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageSiteCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_site_counts(
         &self,
         period: &str,
@@ -5280,6 +6580,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSharePointSiteUsageStorage`.
     ///
     /// HTTP: `GET /reports/getSharePointSiteUsageStorage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_share_point_site_usage_storage(
         &self,
         period: &str,
@@ -5296,6 +6600,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessActivityCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_activity_counts(
         &self,
         period: &str,
@@ -5312,6 +6620,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_activity_user_counts(
         &self,
         period: &str,
@@ -5328,6 +6640,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -5344,6 +6660,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_skype_for_business_activity_user_detail_2` because `get_skype_for_business_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_skype_for_business_activity_user_detail_2(
@@ -5362,6 +6682,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessDeviceUsageDistributionUserCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessDeviceUsageDistributionUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -5378,6 +6702,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessDeviceUsageUserCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessDeviceUsageUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_device_usage_user_counts(
         &self,
         period: &str,
@@ -5394,6 +6722,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -5410,6 +6742,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_skype_for_business_device_usage_user_detail_2` because `get_skype_for_business_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_skype_for_business_device_usage_user_detail_2(
@@ -5428,6 +6764,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessOrganizerActivityCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessOrganizerActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_organizer_activity_counts(
         &self,
         period: &str,
@@ -5444,6 +6784,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessOrganizerActivityMinuteCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessOrganizerActivityMinuteCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_organizer_activity_minute_counts(
         &self,
         period: &str,
@@ -5460,6 +6804,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessOrganizerActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessOrganizerActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_organizer_activity_user_counts(
         &self,
         period: &str,
@@ -5476,6 +6824,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessParticipantActivityCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessParticipantActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_participant_activity_counts(
         &self,
         period: &str,
@@ -5492,6 +6844,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessParticipantActivityMinuteCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessParticipantActivityMinuteCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_participant_activity_minute_counts(
         &self,
         period: &str,
@@ -5508,6 +6864,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessParticipantActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessParticipantActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_participant_activity_user_counts(
         &self,
         period: &str,
@@ -5524,6 +6884,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessPeerToPeerActivityCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessPeerToPeerActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_peer_to_peer_activity_counts(
         &self,
         period: &str,
@@ -5540,6 +6904,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessPeerToPeerActivityMinuteCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessPeerToPeerActivityMinuteCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_peer_to_peer_activity_minute_counts(
         &self,
         period: &str,
@@ -5556,6 +6924,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getSkypeForBusinessPeerToPeerActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getSkypeForBusinessPeerToPeerActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_skype_for_business_peer_to_peer_activity_user_counts(
         &self,
         period: &str,
@@ -5572,6 +6944,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageDistributionUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageDistributionUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -5588,6 +6964,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_user_counts(
         &self,
         period: &str,
@@ -5604,6 +6984,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -5620,6 +7004,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_device_usage_user_detail_2` because `get_teams_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_teams_device_usage_user_detail_2(
@@ -5638,6 +7026,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_team_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5651,6 +7043,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_team_activity_detail(
         &self,
         date: &edm::Date,
@@ -5667,6 +7063,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_teams_team_activity_detail_2` because `get_teams_team_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_teams_team_activity_detail_2(
@@ -5685,6 +7085,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamActivityDistributionCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamActivityDistributionCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_team_activity_distribution_counts(
         &self,
         period: &str,
@@ -5701,6 +7105,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsTeamCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsTeamCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_team_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5714,6 +7122,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5727,6 +7139,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_user_counts(
         &self,
         period: &str,
@@ -5743,6 +7159,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_teams_user_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -5759,6 +7179,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsUserActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getTeamsUserActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_user_activity_user_detail_2` because `get_teams_user_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_teams_user_activity_user_detail_2(
@@ -5779,6 +7203,10 @@ impl ReportRootRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /reports/getUserArchivedPrintJobs(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
     pub fn get_user_archived_print_jobs(
         &self,
         user_id: &str,
@@ -5807,6 +7235,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerActivityCounts`.
     ///
     /// HTTP: `GET /reports/getYammerActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5820,6 +7252,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerActivityUserCounts`.
     ///
     /// HTTP: `GET /reports/getYammerActivityUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_activity_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5833,6 +7269,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getYammerActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -5849,6 +7289,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerActivityUserDetail`.
     ///
     /// HTTP: `GET /reports/getYammerActivityUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_yammer_activity_user_detail_2` because `get_yammer_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_yammer_activity_user_detail_2(
@@ -5867,6 +7311,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerDeviceUsageDistributionUserCounts`.
     ///
     /// HTTP: `GET /reports/getYammerDeviceUsageDistributionUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -5883,6 +7331,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerDeviceUsageUserCounts`.
     ///
     /// HTTP: `GET /reports/getYammerDeviceUsageUserCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_device_usage_user_counts(
         &self,
         period: &str,
@@ -5899,6 +7351,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getYammerDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -5915,6 +7371,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerDeviceUsageUserDetail`.
     ///
     /// HTTP: `GET /reports/getYammerDeviceUsageUserDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_yammer_device_usage_user_detail_2` because `get_yammer_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_yammer_device_usage_user_detail_2(
@@ -5933,6 +7393,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerGroupsActivityCounts`.
     ///
     /// HTTP: `GET /reports/getYammerGroupsActivityCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_groups_activity_counts(
         &self,
         period: &str,
@@ -5949,6 +7413,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerGroupsActivityDetail`.
     ///
     /// HTTP: `GET /reports/getYammerGroupsActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_groups_activity_detail(
         &self,
         date: &edm::Date,
@@ -5965,6 +7433,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerGroupsActivityDetail`.
     ///
     /// HTTP: `GET /reports/getYammerGroupsActivityDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_yammer_groups_activity_detail_2` because `get_yammer_groups_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_yammer_groups_activity_detail_2(
@@ -5983,6 +7455,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.getYammerGroupsActivityGroupCounts`.
     ///
     /// HTTP: `GET /reports/getYammerGroupsActivityGroupCounts(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     pub fn get_yammer_groups_activity_group_counts(
         &self,
         period: &str,
@@ -5999,6 +7475,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.managedDeviceEnrollmentFailureDetails`.
     ///
     /// HTTP: `GET /reports/managedDeviceEnrollmentFailureDetails(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn managed_device_enrollment_failure_details(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -6013,6 +7493,10 @@ impl ReportRootRequestBuilder {
     /// Optional parameters (`skip`, `top`, `filter`, `skip_token`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /reports/managedDeviceEnrollmentFailureDetails(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `managed_device_enrollment_failure_details_2` because `managed_device_enrollment_failure_details` is taken here (by another method, or by a standard trait method of the builders).
     pub fn managed_device_enrollment_failure_details_2(
@@ -6042,6 +7526,10 @@ impl ReportRootRequestBuilder {
     /// Bound function `microsoft.graph.managedDeviceEnrollmentTopFailures`.
     ///
     /// HTTP: `GET /reports/managedDeviceEnrollmentTopFailures(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn managed_device_enrollment_top_failures(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -6056,6 +7544,10 @@ impl ReportRootRequestBuilder {
     /// Optional parameters (`period`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /reports/managedDeviceEnrollmentTopFailures(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `managed_device_enrollment_top_failures_2` because `managed_device_enrollment_top_failures` is taken here (by another method, or by a standard trait method of the builders).
     pub fn managed_device_enrollment_top_failures_2(
@@ -6091,18 +7583,30 @@ impl ReportsRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/reports`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ReportsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ReportsRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6170,6 +7674,10 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ResellerDelegatedAdminRelationship> {
@@ -6178,6 +7686,10 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResellerDelegatedAdminRelationship,
@@ -6187,6 +7699,10 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6246,6 +7762,10 @@ impl ResourceOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/resourceOperations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ResourceOperation>> {
@@ -6254,6 +7774,10 @@ impl ResourceOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/resourceOperations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6261,6 +7785,10 @@ impl ResourceOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/resourceOperations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ResourceOperation,
@@ -6292,12 +7820,20 @@ impl ResourceOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/resourceOperations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ResourceOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/resourceOperations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResourceOperation,
@@ -6307,6 +7843,10 @@ impl ResourceOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/resourceOperations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6353,6 +7893,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /permissionGrants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6363,6 +7907,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /permissionGrants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6370,6 +7918,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /permissionGrants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -6389,6 +7941,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /permissionGrants/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6401,6 +7957,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /permissionGrants/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6421,6 +7981,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /permissionGrants/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6435,6 +7999,10 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /permissionGrants/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6488,6 +8056,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /permissionGrants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ResourceSpecificPermissionGrant> {
@@ -6496,6 +8068,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /permissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -6505,12 +8081,20 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /permissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6525,6 +8109,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6539,6 +8127,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6553,6 +8145,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6567,6 +8163,10 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6588,12 +8188,20 @@ impl RestoreArtifactBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RestoreArtifactBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RestoreArtifactBase,
@@ -6603,6 +8211,10 @@ impl RestoreArtifactBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6619,6 +8231,12 @@ impl RestoreArtifactBaseRequestBuilder {
     /// The link (`$ref`) of `restorePoint` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase/restorePoint/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase/restorePoint/$ref`: no permission listed in the pinned permissions table.
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6644,12 +8262,20 @@ impl RestorePointCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/restorePoints`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RestorePoint>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/restorePoints/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6657,6 +8283,10 @@ impl RestorePointCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/restorePoints`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RestorePoint,
@@ -6673,6 +8303,10 @@ impl RestorePointCollectionRequestBuilder {
     /// Bound action `microsoft.graph.search`.
     ///
     /// HTTP: `POST /solutions/backupRestore/restorePoints/search`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn search(
         &self,
         parameters: &super::parameters::SearchParameters,
@@ -6704,18 +8338,30 @@ impl RestorePointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/restorePoints/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RestorePoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/restorePoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RestorePoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/restorePoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6731,6 +8377,12 @@ impl RestorePointRequestBuilder {
     /// The link (`$ref`) of `protectionUnit` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /solutions/backupRestore/restorePoints/{id}/protectionUnit/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/restorePoints/{id}/protectionUnit/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /solutions/backupRestore/restorePoints/{id}/protectionUnit/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/restorePoints/{id}/protectionUnit/$ref`: no permission listed in the pinned permissions table.
     pub fn protection_unit_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6756,6 +8408,10 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/restoreSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRestoreSessionBase>> {
@@ -6764,6 +8420,10 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/restoreSessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6771,6 +8431,10 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/restoreSessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRestoreSessionBase,
@@ -6840,12 +8504,20 @@ impl RestoreSessionBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/restoreSessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/restoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRestoreSessionBase,
@@ -6855,12 +8527,20 @@ impl RestoreSessionBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/restoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/restoreSessions/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -6937,6 +8617,10 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RichLongRunningOperation>> {
@@ -6945,6 +8629,10 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6952,6 +8640,10 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -7001,12 +8693,20 @@ impl RichLongRunningOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RichLongRunningOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -7016,6 +8716,10 @@ impl RichLongRunningOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7038,6 +8742,10 @@ impl RiskDetectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskDetections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
@@ -7046,6 +8754,10 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskDetections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7053,6 +8765,10 @@ impl RiskDetectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskDetections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
@@ -7084,18 +8800,30 @@ impl RiskDetectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskDetections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RiskDetection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7117,12 +8845,20 @@ impl RiskPreventionContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/riskPrevention`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskPreventionContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/riskPrevention`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskPreventionContainer,
@@ -7132,6 +8868,10 @@ impl RiskPreventionContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/riskPrevention`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7190,6 +8930,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyServicePrincipal>> {
@@ -7198,6 +8942,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7205,6 +8953,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -7221,6 +8973,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7232,6 +8988,10 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7261,6 +9021,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7271,6 +9035,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7278,6 +9046,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -7297,6 +9069,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7308,6 +9084,10 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7336,6 +9116,10 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
@@ -7344,6 +9128,10 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -7353,6 +9141,10 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7386,12 +9178,20 @@ impl RiskyServicePrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -7401,6 +9201,10 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7433,12 +9237,20 @@ impl RiskyUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7446,6 +9258,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyUsers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
@@ -7462,6 +9278,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7473,6 +9293,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7484,6 +9308,10 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7513,6 +9341,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
@@ -7521,6 +9353,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7528,6 +9364,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -7544,6 +9384,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7555,6 +9399,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7566,6 +9414,10 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7594,12 +9446,20 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -7609,6 +9469,10 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7642,18 +9506,30 @@ impl RiskyUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyUsers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyUsers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7688,6 +9564,10 @@ impl RoleAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/roleDefinitions/{id}/roleAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRoleAssignment>> {
@@ -7696,6 +9576,10 @@ impl RoleAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/roleDefinitions/{id}/roleAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7703,6 +9587,10 @@ impl RoleAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/roleDefinitions/{id}/roleAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRoleAssignment,
@@ -7736,12 +9624,20 @@ impl RoleAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRoleAssignment,
@@ -7751,6 +9647,10 @@ impl RoleAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7766,6 +9666,12 @@ impl RoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7791,6 +9697,10 @@ impl RoleDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/roleDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRoleDefinition>> {
@@ -7799,6 +9709,10 @@ impl RoleDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/roleDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7806,6 +9720,10 @@ impl RoleDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/roleDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRoleDefinition,
@@ -7839,12 +9757,20 @@ impl RoleDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/roleDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRoleDefinition,
@@ -7854,6 +9780,10 @@ impl RoleDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7885,18 +9815,30 @@ impl RoleManagementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RoleManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RoleManagement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

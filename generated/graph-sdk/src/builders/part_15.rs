@@ -22,12 +22,20 @@ impl RoomCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/rooms`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Room>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/rooms/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -35,6 +43,10 @@ impl RoomCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.roomList/rooms`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Room,
@@ -67,12 +79,20 @@ impl RoomListCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/microsoft.graph.roomList`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RoomList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/microsoft.graph.roomList/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -80,6 +100,10 @@ impl RoomListCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/microsoft.graph.roomList`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RoomList,
@@ -113,18 +137,30 @@ impl RoomListRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::RoomList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.roomList`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::RoomList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.roomList`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -161,6 +197,10 @@ impl RoomListRequestBuilder {
     /// Bound function `microsoft.graph.descendants`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/descendants(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -190,18 +230,30 @@ impl RoomRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/rooms/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Room> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.roomList/rooms/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Room) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.roomList/rooms/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -218,6 +270,10 @@ impl RoomRequestBuilder {
     /// Bound function `microsoft.graph.descendants`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/rooms/{id}/descendants(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -246,6 +302,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -256,6 +316,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -263,6 +327,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -282,6 +350,10 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Bound function `microsoft.graph.availableProviderTypes`.
     ///
     /// HTTP: `GET /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation/availableProviderTypes(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -309,6 +381,10 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SamlOrWsFedExternalDomainFederation> {
@@ -317,6 +393,10 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -326,6 +406,10 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -357,12 +441,20 @@ impl SamlOrWsFedProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SamlOrWsFedProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedProvider,
@@ -372,6 +464,10 @@ impl SamlOrWsFedProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -410,12 +506,20 @@ impl ScheduleChangeRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ScheduleChangeRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ScheduleChangeRequest,
@@ -425,12 +529,20 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.approve`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest/approve`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -438,6 +550,10 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Bound action `microsoft.graph.decline`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest/decline`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -445,6 +561,10 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -490,18 +610,30 @@ impl ScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Schedule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Schedule) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -622,6 +754,10 @@ impl ScheduleRequestBuilder {
     /// Bound action `microsoft.graph.share`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/share`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn share(&self, parameters: &super::parameters::ShareParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("share"))
             .json_body(parameters)
@@ -663,6 +799,10 @@ impl SchedulingGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/schedulingGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SchedulingGroup>> {
@@ -671,6 +811,10 @@ impl SchedulingGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/schedulingGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -678,6 +822,10 @@ impl SchedulingGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/schedulingGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SchedulingGroup,
@@ -729,12 +877,20 @@ impl SchedulingGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/schedulingGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SchedulingGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/schedulingGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SchedulingGroup,
@@ -744,12 +900,20 @@ impl SchedulingGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/schedulingGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/schedulingGroups/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -776,6 +940,10 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /schemaExtensions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SchemaExtension>> {
@@ -784,6 +952,10 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /schemaExtensions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -791,6 +963,10 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /schemaExtensions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -822,12 +998,20 @@ impl SchemaExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /schemaExtensions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SchemaExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /schemaExtensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -837,6 +1021,10 @@ impl SchemaExtensionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /schemaExtensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -881,6 +1069,10 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /scopedRoleMemberships`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ScopedRoleMembership>> {
@@ -889,6 +1081,10 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /scopedRoleMemberships/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -896,6 +1092,10 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /scopedRoleMemberships`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -947,12 +1147,20 @@ impl ScopedRoleMembershipRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /scopedRoleMemberships/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ScopedRoleMembership> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /scopedRoleMemberships/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -962,6 +1170,10 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /scopedRoleMemberships/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -985,18 +1197,30 @@ impl SearchEntityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /search`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SearchEntity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /search`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SearchEntity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /search`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1033,6 +1257,10 @@ impl SearchEntityRequestBuilder {
     /// Bound action `microsoft.graph.query`.
     ///
     /// HTTP: `POST /search/query`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Read`, `Calendars.Read`.
     pub fn query(
         &self,
         requests: &[models::microsoft_graph::SearchRequest],
@@ -1079,12 +1307,20 @@ impl SectionGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/onenote/sectionGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SectionGroup>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/onenote/sectionGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1092,6 +1328,10 @@ impl SectionGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/onenote/sectionGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SectionGroup,
@@ -1143,18 +1383,30 @@ impl SectionGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/onenote/sectionGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SectionGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/onenote/sectionGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SectionGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/onenote/sectionGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1199,6 +1451,12 @@ impl SectionGroupRequestBuilder {
     /// The link (`$ref`) of `parentNotebook` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/sectionGroups/{id}/parentNotebook/$ref`
+    ///
+    /// Permissions for `GET /me/onenote/sectionGroups/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/onenote/sectionGroups/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/sectionGroups/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_notebook_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1208,6 +1466,12 @@ impl SectionGroupRequestBuilder {
     /// The link (`$ref`) of `parentSectionGroup` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/onenote/sectionGroups/{id}/parentSectionGroup/$ref`
+    ///
+    /// Permissions for `GET /me/onenote/sectionGroups/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/onenote/sectionGroups/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/onenote/sectionGroups/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
     pub fn parent_section_group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1219,6 +1483,12 @@ impl SectionGroupRequestBuilder {
     /// HTTP: `GET/POST /me/onenote/sectionGroups/{id}/sectionGroups/$ref`
     ///
     /// HTTP: `DELETE /me/onenote/sectionGroups/{id}/sectionGroups/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/onenote/sectionGroups/{id}/sectionGroups/$ref` (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    ///
+    /// Permissions for `POST /me/onenote/sectionGroups/{id}/sectionGroups/$ref` (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    ///
+    /// Permissions for `DELETE /me/onenote/sectionGroups/{id}/sectionGroups/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn section_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1244,12 +1514,20 @@ impl SectionMapCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/sections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SectionMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/sections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1257,6 +1535,10 @@ impl SectionMapCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/map/levels/{id}/sections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SectionMap,
@@ -1288,18 +1570,30 @@ impl SectionMapRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/sections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SectionMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.building/map/levels/{id}/sections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SectionMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.building/map/levels/{id}/sections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1321,18 +1615,30 @@ impl SectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Section> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Section) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1350,6 +1656,10 @@ impl SectionRequestBuilder {
     /// Bound function `microsoft.graph.descendants`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section/descendants(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -1378,12 +1688,20 @@ impl SecureScoreCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/secureScores`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SecureScore>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/secureScores/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1391,6 +1709,10 @@ impl SecureScoreCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/secureScores`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScore,
@@ -1423,6 +1745,10 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/secureScoreControlProfiles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SecureScoreControlProfile>> {
@@ -1431,6 +1757,10 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/secureScoreControlProfiles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1438,6 +1768,10 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/secureScoreControlProfiles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -1469,12 +1803,20 @@ impl SecureScoreControlProfileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/secureScoreControlProfiles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScoreControlProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/secureScoreControlProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -1484,6 +1826,10 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/secureScoreControlProfiles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1505,18 +1851,30 @@ impl SecureScoreRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/secureScores/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScore> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/secureScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SecureScore) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/secureScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1540,12 +1898,20 @@ impl SecurityReportsRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/security`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SecurityReportsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/security`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SecurityReportsRoot,
@@ -1555,12 +1921,20 @@ impl SecurityReportsRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/security`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound function `microsoft.graph.getAttackSimulationRepeatOffenders`.
     ///
     /// HTTP: `GET /reports/security/getAttackSimulationRepeatOffenders(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_attack_simulation_repeat_offenders(
         &self,
     ) -> Request<
@@ -1575,6 +1949,10 @@ impl SecurityReportsRootRequestBuilder {
     /// Bound function `microsoft.graph.getAttackSimulationSimulationUserCoverage`.
     ///
     /// HTTP: `GET /reports/security/getAttackSimulationSimulationUserCoverage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_attack_simulation_simulation_user_coverage(
         &self,
     ) -> Request<
@@ -1589,6 +1967,10 @@ impl SecurityReportsRootRequestBuilder {
     /// Bound function `microsoft.graph.getAttackSimulationTrainingUserCoverage`.
     ///
     /// HTTP: `GET /reports/security/getAttackSimulationTrainingUserCoverage(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_attack_simulation_training_user_coverage(
         &self,
     ) -> Request<
@@ -1618,18 +2000,30 @@ impl SecurityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Security> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Security) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1796,6 +2190,10 @@ impl SecurityRequestBuilder {
     /// Bound action `microsoft.graph.security.runHuntingQuery`.
     ///
     /// HTTP: `POST /security/runHuntingQuery`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run_hunting_query(
         &self,
         parameters: &super::parameters::RunHuntingQueryParameters,
@@ -1844,6 +2242,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance/sensitivityLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SensitivityLabel>> {
@@ -1852,6 +2254,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance/sensitivityLabels/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1859,6 +2265,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/dataSecurityAndGovernance/sensitivityLabels`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -1877,6 +2287,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Optional parameters (`locale`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance/sensitivityLabels/computeInheritance(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn compute_inheritance(
         &self,
         label_ids: &[String],
@@ -1902,6 +2316,10 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Bound action `microsoft.graph.computeRightsAndInheritance`.
     ///
     /// HTTP: `POST /me/dataSecurityAndGovernance/sensitivityLabels/computeRightsAndInheritance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn compute_rights_and_inheritance(
         &self,
         parameters: &super::parameters::ComputeRightsAndInheritanceParameters,
@@ -1949,12 +2367,20 @@ impl SensitivityLabelRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance/sensitivityLabels/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SensitivityLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/dataSecurityAndGovernance/sensitivityLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -1964,6 +2390,10 @@ impl SensitivityLabelRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/dataSecurityAndGovernance/sensitivityLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1990,6 +2420,12 @@ impl SensitivityLabelRequestBuilder {
     /// The link (`$ref`) of `rights` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights/$ref`
+    ///
+    /// Permissions for `GET /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
     pub fn rights_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2015,6 +2451,10 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}/attachments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceAnnouncementAttachment>> {
@@ -2023,6 +2463,10 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}/attachments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2030,6 +2474,10 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/{id}/attachments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -2064,6 +2512,10 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}/attachments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServiceAnnouncementAttachment> {
@@ -2072,6 +2524,10 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/messages/{id}/attachments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -2081,12 +2537,22 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`
+    ///
+    /// Permissions for `GET /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2113,12 +2579,20 @@ impl ServiceAnnouncementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceAnnouncement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncement,
@@ -2128,6 +2602,10 @@ impl ServiceAnnouncementRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2180,12 +2658,20 @@ impl ServiceAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/serviceApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ServiceApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/serviceApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2193,6 +2679,10 @@ impl ServiceAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/serviceApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceApp,
@@ -2226,24 +2716,40 @@ impl ServiceAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/serviceApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/serviceApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ServiceApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/serviceApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/serviceApps/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(
         &self,
         effective_date_time: &edm::DateTimeOffset,
@@ -2254,6 +2760,10 @@ impl ServiceAppRequestBuilder {
     /// Bound action `microsoft.graph.deactivate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/serviceApps/{id}/deactivate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn deactivate(&self) -> Request<models::microsoft_graph::ServiceApp> {
         Request::json(&self.client, Method::POST, self.path.clone().action("deactivate"))
     }
@@ -2276,6 +2786,10 @@ impl ServiceHealthCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/healthOverviews`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealth>> {
@@ -2284,6 +2798,10 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/healthOverviews/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2291,6 +2809,10 @@ impl ServiceHealthCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/healthOverviews`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealth,
@@ -2325,6 +2847,10 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealthIssue>> {
@@ -2333,6 +2859,10 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2340,6 +2870,10 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/issues`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -2373,12 +2907,20 @@ impl ServiceHealthIssueRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealthIssue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/issues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -2388,12 +2930,20 @@ impl ServiceHealthIssueRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/issues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound function `microsoft.graph.incidentReport`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/issues/{id}/incidentReport(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn incident_report(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -2421,18 +2971,30 @@ impl ServiceHealthRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/healthOverviews/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealth> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/healthOverviews/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ServiceHealth) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/healthOverviews/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2479,6 +3041,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -2487,6 +3053,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2494,6 +3064,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -2510,6 +3084,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /servicePrincipals/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2522,6 +3100,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /servicePrincipals/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -2536,6 +3118,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /servicePrincipals/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2556,6 +3142,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /servicePrincipals/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2570,6 +3160,10 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /servicePrincipals/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2642,12 +3236,20 @@ impl ServicePrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -2657,6 +3259,10 @@ impl ServicePrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2872,6 +3478,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/appManagementPolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/appManagementPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2883,6 +3495,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/claimsMappingPolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2894,6 +3512,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/createdObjects/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2905,6 +3529,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -2918,6 +3548,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/memberOf/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/memberOf/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2929,6 +3565,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/oauth2PermissionGrants/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2940,6 +3582,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/ownedObjects/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2951,6 +3599,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/owners/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/owners/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2962,6 +3616,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/tokenIssuancePolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/tokenIssuancePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2973,6 +3633,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2984,6 +3650,12 @@ impl ServicePrincipalRequestBuilder {
     /// HTTP: `GET/POST /servicePrincipals/{id}/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /servicePrincipals/{id}/transitiveMemberOf/$ref` (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /servicePrincipals/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /servicePrincipals/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2993,6 +3665,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addKey`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/addKey`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn add_key(
         &self,
         parameters: &super::parameters::ServicePrincipalAddKeyParameters,
@@ -3003,6 +3679,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addPassword`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/addPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -3017,6 +3697,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/addTokenSigningCertificate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -3031,6 +3715,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3045,6 +3733,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3059,6 +3751,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3073,6 +3769,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3087,6 +3787,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.removeKey`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/removeKey`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ServicePrincipalRemoveKeyParameters,
@@ -3097,6 +3801,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.removePassword`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/removePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3108,6 +3816,10 @@ impl ServicePrincipalRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -3153,6 +3865,10 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
@@ -3161,6 +3877,10 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3168,6 +3888,10 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/servicePrincipalRiskDetections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -3202,6 +3926,10 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
@@ -3210,6 +3938,10 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -3219,6 +3951,10 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3240,6 +3976,10 @@ impl ServiceProviderConstraintsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/crossTenantAccessPolicy/partners/{id}/serviceProviderConstraints`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyServiceProviderConstraints> {
@@ -3248,6 +3988,10 @@ impl ServiceProviderConstraintsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/crossTenantAccessPolicy/partners/{id}/serviceProviderConstraints`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyServiceProviderConstraints,
@@ -3257,6 +4001,10 @@ impl ServiceProviderConstraintsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/crossTenantAccessPolicy/partners/{id}/serviceProviderConstraints`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3295,6 +4043,10 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/settings/quota/services`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceStorageQuotaBreakdown>> {
@@ -3303,6 +4055,10 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/settings/quota/services/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3310,6 +4066,10 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/settings/quota/services`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceStorageQuotaBreakdown,
@@ -3360,12 +4120,20 @@ impl ServiceStorageQuotaBreakdownRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/settings/quota/services/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceStorageQuotaBreakdown> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/settings/quota/services/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceStorageQuotaBreakdown,
@@ -3375,6 +4143,10 @@ impl ServiceStorageQuotaBreakdownRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/settings/quota/services/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3397,6 +4169,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceUpdateMessage>> {
@@ -3405,6 +4181,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3412,6 +4192,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -3428,6 +4212,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/archive`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn archive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3439,6 +4227,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.favorite`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/favorite`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn favorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3450,6 +4242,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.markRead`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/markRead`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mark_read(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3461,6 +4257,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.markUnread`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/markUnread`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mark_unread(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3472,6 +4272,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/unarchive`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unarchive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3483,6 +4287,10 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.unfavorite`.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/unfavorite`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unfavorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3511,12 +4319,20 @@ impl ServiceUpdateMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/serviceAnnouncement/messages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceUpdateMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/serviceAnnouncement/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -3526,6 +4342,10 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/serviceAnnouncement/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3542,6 +4362,12 @@ impl ServiceUpdateMessageRequestBuilder {
     /// The content of the stream property `attachmentsArchive`.
     ///
     /// HTTP: `GET/PUT/DELETE /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`
+    ///
+    /// Permissions for `GET /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
     pub fn attachments_archive(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3569,6 +4395,10 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SettingStateDeviceSummary>> {
@@ -3577,6 +4407,10 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3584,6 +4418,10 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SettingStateDeviceSummary,
@@ -3615,12 +4453,20 @@ impl SettingStateDeviceSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SettingStateDeviceSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SettingStateDeviceSummary,
@@ -3630,6 +4476,10 @@ impl SettingStateDeviceSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3652,6 +4502,10 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointBrowseSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointBrowseSession>> {
@@ -3660,6 +4514,10 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointBrowseSessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3667,6 +4525,10 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointBrowseSessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointBrowseSession,
@@ -3700,12 +4562,20 @@ impl SharePointBrowseSessionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointBrowseSessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointBrowseSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/sharePointBrowseSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointBrowseSession,
@@ -3715,12 +4585,20 @@ impl SharePointBrowseSessionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointBrowseSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.browse`.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointBrowseSessions/{id}/browse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn browse(
         &self,
         parameters: &super::parameters::BrowseParameters,
@@ -3731,6 +4609,10 @@ impl SharePointBrowseSessionRequestBuilder {
     /// Bound function `microsoft.graph.browse`.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointBrowseSessions/{id}/browse(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `browse_2` because `browse` is taken here (by another method, or by a standard trait method of the builders).
     pub fn browse_2(
@@ -3765,6 +4647,10 @@ impl SharePointGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroup>> {
@@ -3773,6 +4659,10 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/sharePointGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3780,6 +4670,10 @@ impl SharePointGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/sharePointGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -3812,6 +4706,10 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroupMember>> {
@@ -3820,6 +4718,10 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3827,6 +4729,10 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -3858,12 +4764,20 @@ impl SharePointGroupMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroupMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -3873,6 +4787,10 @@ impl SharePointGroupMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3896,12 +4814,20 @@ impl SharePointGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -3911,6 +4837,10 @@ impl SharePointGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3943,6 +4873,10 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnySharePointMigrationEvent>> {
@@ -3951,6 +4885,10 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3958,6 +4896,10 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -3989,12 +4931,20 @@ impl SharePointMigrationEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnySharePointMigrationEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -4004,6 +4954,10 @@ impl SharePointMigrationEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4026,6 +4980,10 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointMigrationJob>> {
@@ -4034,6 +4992,10 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}/migrationJobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4041,6 +5003,10 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/migrationJobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -4074,12 +5040,20 @@ impl SharePointMigrationJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointMigrationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -4089,6 +5063,10 @@ impl SharePointMigrationJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4123,6 +5101,10 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointProtectionPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointProtectionPolicy>> {
@@ -4131,6 +5113,10 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointProtectionPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4138,6 +5124,10 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointProtectionPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointProtectionPolicy,
@@ -4174,12 +5164,20 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointProtectionPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointProtectionPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/sharePointProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointProtectionPolicy,
@@ -4189,6 +5187,10 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4229,6 +5231,12 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// HTTP: `GET/POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules/$ref`
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn site_inclusion_rules_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4240,6 +5248,12 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// HTTP: `GET/POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits/$ref`
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn site_protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4251,6 +5265,12 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// HTTP: `GET/POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs/$ref`
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn site_protection_units_bulk_addition_jobs_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -4262,12 +5282,20 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Bound action `microsoft.graph.deactivate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/deactivate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn deactivate(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
@@ -4294,6 +5322,10 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointRestoreSession>> {
@@ -4302,6 +5334,10 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4309,6 +5345,10 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointRestoreSession,
@@ -4342,12 +5382,20 @@ impl SharePointRestoreSessionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointRestoreSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/sharePointRestoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointRestoreSession,
@@ -4357,6 +5405,10 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointRestoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4397,6 +5449,10 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -4421,6 +5477,10 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /shares`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedDriveItem>> {
@@ -4429,6 +5489,10 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /shares/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4436,6 +5500,10 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /shares`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -4469,12 +5537,20 @@ impl SharedDriveItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharedDriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -4484,6 +5560,10 @@ impl SharedDriveItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4599,6 +5679,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4608,6 +5694,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `driveItem` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/driveItem/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4619,6 +5711,12 @@ impl SharedDriveItemRequestBuilder {
     /// HTTP: `GET/POST /shares/{id}/items/$ref`
     ///
     /// HTTP: `DELETE /shares/{id}/items/{id}/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/items/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /shares/{id}/items/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/items/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn items_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4628,6 +5726,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4637,6 +5741,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `listItem` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/listItem/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/listItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/listItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/listItem/$ref`: no permission listed in the pinned permissions table.
     pub fn list_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4646,6 +5756,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `root` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/root/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/root/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/root/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/root/$ref`: no permission listed in the pinned permissions table.
     pub fn root_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4655,6 +5771,12 @@ impl SharedDriveItemRequestBuilder {
     /// The link (`$ref`) of `site` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/site/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/site/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/site/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/site/$ref`: no permission listed in the pinned permissions table.
     pub fn site_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4696,6 +5818,10 @@ impl SharedInsightCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedInsight>> {
@@ -4704,6 +5830,10 @@ impl SharedInsightCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4711,6 +5841,10 @@ impl SharedInsightCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedInsight,
@@ -4758,18 +5892,30 @@ impl SharedInsightRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharedInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SharedInsight) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4796,6 +5942,12 @@ impl SharedInsightRequestBuilder {
     /// The link (`$ref`) of `lastSharedMethod` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/$ref`: no permission listed in the pinned permissions table.
     pub fn last_shared_method_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4805,6 +5957,12 @@ impl SharedInsightRequestBuilder {
     /// The link (`$ref`) of `resource` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/resource/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/resource/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/resource/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/resource/$ref`: no permission listed in the pinned permissions table.
     pub fn resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4829,12 +5987,20 @@ impl SharedPcConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharedPcConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedPcConfiguration,
@@ -4844,6 +6010,10 @@ impl SharedPcConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4922,6 +6092,10 @@ impl SharedPcConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4934,6 +6108,10 @@ impl SharedPcConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4992,6 +6170,10 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/sharedWithTeams`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedWithChannelTeamInfo>> {
@@ -5000,6 +6182,10 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/sharedWithTeams/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5007,6 +6193,10 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/sharedWithTeams`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -5060,12 +6250,20 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/sharedWithTeams/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharedWithChannelTeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/primaryChannel/sharedWithTeams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -5075,6 +6273,10 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5112,6 +6314,12 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn allowed_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5121,6 +6329,12 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// The link (`$ref`) of `team` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5147,18 +6361,30 @@ impl SharepointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/sharepoint`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Sharepoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/sharepoint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Sharepoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/sharepoint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5189,12 +6415,20 @@ impl SharepointSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/sharepoint/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SharepointSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/sharepoint/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharepointSettings,
@@ -5204,6 +6438,10 @@ impl SharepointSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/sharepoint/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5244,12 +6482,20 @@ impl ShiftCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/shifts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Shift>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/shifts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5257,6 +6503,10 @@ impl ShiftCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/shifts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Shift,
@@ -5304,12 +6554,20 @@ impl ShiftPreferencesRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings/shiftPreferences`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ShiftPreferences> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings/shiftPreferences`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ShiftPreferences,
@@ -5319,12 +6577,20 @@ impl ShiftPreferencesRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings/shiftPreferences`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /me/settings/shiftPreferences/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5370,24 +6636,40 @@ impl ShiftRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/shifts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Shift> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/shifts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Shift) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/shifts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/shifts/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5414,12 +6696,20 @@ impl SignInCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/signIns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SignIn>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/signIns/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5427,6 +6717,10 @@ impl SignInCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/signIns`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignIn,
@@ -5443,6 +6737,10 @@ impl SignInCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /auditLogs/signIns/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_compromised(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5454,6 +6752,10 @@ impl SignInCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /auditLogs/signIns/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm_safe(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5465,6 +6767,10 @@ impl SignInCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /auditLogs/signIns/dismiss`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dismiss(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5493,18 +6799,30 @@ impl SignInRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/signIns/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SignIn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/signIns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SignIn) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/signIns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5527,6 +6845,10 @@ impl SimulationAutomationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/simulationAutomations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SimulationAutomation>> {
@@ -5535,6 +6857,10 @@ impl SimulationAutomationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/simulationAutomations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5542,6 +6868,10 @@ impl SimulationAutomationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/simulationAutomations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SimulationAutomation,
@@ -5575,12 +6905,20 @@ impl SimulationAutomationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/simulationAutomations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SimulationAutomation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/simulationAutomations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SimulationAutomation,
@@ -5590,6 +6928,10 @@ impl SimulationAutomationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/simulationAutomations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5622,6 +6964,10 @@ impl SimulationAutomationRunCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/simulationAutomations/{id}/runs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SimulationAutomationRun>> {
@@ -5630,6 +6976,10 @@ impl SimulationAutomationRunCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/simulationAutomations/{id}/runs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5637,6 +6987,10 @@ impl SimulationAutomationRunCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/simulationAutomations/{id}/runs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SimulationAutomationRun,
@@ -5668,12 +7022,20 @@ impl SimulationAutomationRunRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/simulationAutomations/{id}/runs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SimulationAutomationRun> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/simulationAutomations/{id}/runs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SimulationAutomationRun,
@@ -5683,6 +7045,10 @@ impl SimulationAutomationRunRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/simulationAutomations/{id}/runs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5705,12 +7071,20 @@ impl SimulationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/simulations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Simulation>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/simulations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5718,6 +7092,10 @@ impl SimulationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/simulations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Simulation,
@@ -5751,18 +7129,30 @@ impl SimulationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/simulations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Simulation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/simulations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Simulation) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/simulations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5796,6 +7186,12 @@ impl SimulationRequestBuilder {
     /// The link (`$ref`) of `landingPage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/attackSimulation/simulations/{id}/landingPage/$ref`
+    ///
+    /// Permissions for `GET /security/attackSimulation/simulations/{id}/landingPage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/attackSimulation/simulations/{id}/landingPage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/attackSimulation/simulations/{id}/landingPage/$ref`: no permission listed in the pinned permissions table.
     pub fn landing_page_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5805,6 +7201,12 @@ impl SimulationRequestBuilder {
     /// The link (`$ref`) of `loginPage` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/attackSimulation/simulations/{id}/loginPage/$ref`
+    ///
+    /// Permissions for `GET /security/attackSimulation/simulations/{id}/loginPage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/attackSimulation/simulations/{id}/loginPage/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/attackSimulation/simulations/{id}/loginPage/$ref`: no permission listed in the pinned permissions table.
     pub fn login_page_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5814,6 +7216,12 @@ impl SimulationRequestBuilder {
     /// The link (`$ref`) of `payload` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /security/attackSimulation/simulations/{id}/payload/$ref`
+    ///
+    /// Permissions for `GET /security/attackSimulation/simulations/{id}/payload/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/attackSimulation/simulations/{id}/payload/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/attackSimulation/simulations/{id}/payload/$ref`: no permission listed in the pinned permissions table.
     pub fn payload_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5859,6 +7267,10 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendar/singleValueExtendedProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5869,6 +7281,10 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendar/singleValueExtendedProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5876,6 +7292,10 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendar/singleValueExtendedProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -5928,6 +7348,10 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendar/singleValueExtendedProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SingleValueLegacyExtendedProperty> {
@@ -5936,6 +7360,10 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendar/singleValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -5945,6 +7373,10 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendar/singleValueExtendedProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5983,12 +7415,20 @@ impl SiteCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5996,6 +7436,10 @@ impl SiteCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Site,
@@ -6012,6 +7456,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /sites/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -6026,6 +7474,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /sites/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(
             &self.client,
@@ -6036,6 +7488,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllSites`.
     ///
     /// HTTP: `GET /sites/getAllSites(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_sites(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Site>> {
@@ -6048,6 +7504,10 @@ impl SiteCollectionRequestBuilder {
     /// Bound action `microsoft.graph.remove`.
     ///
     /// HTTP: `POST /sites/remove`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -6094,12 +7554,20 @@ impl SitePageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.sitePage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SitePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/microsoft.graph.sitePage/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6107,6 +7575,10 @@ impl SitePageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.sitePage`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SitePage,
@@ -6154,18 +7626,30 @@ impl SitePageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.sitePage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SitePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/items/{id}/microsoft.graph.sitePage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SitePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6225,6 +7709,12 @@ impl SitePageRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6234,6 +7724,12 @@ impl SitePageRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6243,6 +7739,10 @@ impl SitePageRequestBuilder {
     /// Bound action `microsoft.graph.getWebPartsByPosition`.
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.sitePage/getWebPartsByPosition`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_web_parts_by_position(
         &self,
         parameters: &super::parameters::GetWebPartsByPositionParameters,
@@ -6257,6 +7757,10 @@ impl SitePageRequestBuilder {
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.sitePage/publish`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -6281,6 +7785,10 @@ impl SiteProtectionRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/siteInclusionRules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SiteProtectionRule>> {
@@ -6289,6 +7797,10 @@ impl SiteProtectionRuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/siteInclusionRules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6296,6 +7808,10 @@ impl SiteProtectionRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/siteInclusionRules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteProtectionRule,
@@ -6329,12 +7845,20 @@ impl SiteProtectionRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/siteInclusionRules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SiteProtectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/siteInclusionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteProtectionRule,
@@ -6344,12 +7868,20 @@ impl SiteProtectionRuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/siteInclusionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.deleteAndUnprotect`.
     ///
     /// HTTP: `POST /solutions/backupRestore/siteInclusionRules/{id}/deleteAndUnprotect`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -6362,6 +7894,10 @@ impl SiteProtectionRuleRequestBuilder {
     /// Bound action `microsoft.graph.run`.
     ///
     /// HTTP: `POST /solutions/backupRestore/siteInclusionRules/{id}/run`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -6386,6 +7922,10 @@ impl SiteProtectionUnitCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/siteProtectionUnits`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SiteProtectionUnit>> {
@@ -6394,6 +7934,10 @@ impl SiteProtectionUnitCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/siteProtectionUnits/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6401,6 +7945,10 @@ impl SiteProtectionUnitCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/siteProtectionUnits`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnit,
@@ -6434,12 +7982,20 @@ impl SiteProtectionUnitRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/siteProtectionUnits/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SiteProtectionUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/siteProtectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnit,
@@ -6449,12 +8005,20 @@ impl SiteProtectionUnitRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/siteProtectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.cancelOffboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/siteProtectionUnits/{id}/cancelOffboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -6467,6 +8031,10 @@ impl SiteProtectionUnitRequestBuilder {
     /// Bound action `microsoft.graph.offboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/siteProtectionUnits/{id}/offboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -6491,6 +8059,10 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6501,6 +8073,10 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6508,6 +8084,10 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnitsBulkAdditionJob,
@@ -6542,6 +8122,10 @@ impl SiteProtectionUnitsBulkAdditionJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SiteProtectionUnitsBulkAdditionJob> {
@@ -6550,6 +8134,10 @@ impl SiteProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnitsBulkAdditionJob,
@@ -6559,6 +8147,10 @@ impl SiteProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6596,18 +8188,30 @@ impl SiteRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Site> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Site) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6797,6 +8401,12 @@ impl SiteRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6806,6 +8416,12 @@ impl SiteRequestBuilder {
     /// The link (`$ref`) of `drive` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/drive/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/drive/$ref` (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    ///
+    /// Permissions for `PUT /sites/{id}/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/drive/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6817,6 +8433,12 @@ impl SiteRequestBuilder {
     /// HTTP: `GET/POST /sites/{id}/drives/$ref`
     ///
     /// HTTP: `DELETE /sites/{id}/drives/{id}/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/drives/$ref` (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    ///
+    /// Permissions for `POST /sites/{id}/drives/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/drives/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6828,6 +8450,12 @@ impl SiteRequestBuilder {
     /// HTTP: `GET/POST /sites/{id}/externalColumns/$ref`
     ///
     /// HTTP: `DELETE /sites/{id}/externalColumns/{id}/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/externalColumns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /sites/{id}/externalColumns/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/externalColumns/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn external_columns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6839,6 +8467,12 @@ impl SiteRequestBuilder {
     /// HTTP: `GET/POST /sites/{id}/items/$ref`
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/items/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /sites/{id}/items/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/items/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn items_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6848,6 +8482,12 @@ impl SiteRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6859,6 +8499,12 @@ impl SiteRequestBuilder {
     /// HTTP: `GET/POST /sites/{id}/sites/$ref`
     ///
     /// HTTP: `DELETE /sites/{id}/sites/{id}/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/sites/$ref` (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    ///
+    /// Permissions for `POST /sites/{id}/sites/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/sites/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6868,6 +8514,10 @@ impl SiteRequestBuilder {
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// HTTP: `GET /sites/{id}/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get_activities_by_interval(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -6882,6 +8532,10 @@ impl SiteRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /sites/{id}/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Sites.Read.All`; Application `Sites.Read.All`.
     ///
     /// Named `get_activities_by_interval_2` because `get_activities_by_interval` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_activities_by_interval_2(
@@ -6912,6 +8566,10 @@ impl SiteRequestBuilder {
     /// Bound function `microsoft.graph.getApplicableContentTypesForList`.
     ///
     /// HTTP: `GET /sites/{id}/getApplicableContentTypesForList(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn get_applicable_content_types_for_list(
         &self,
         list_id: &str,
@@ -6930,6 +8588,10 @@ impl SiteRequestBuilder {
     /// Optional parameters (`path`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /sites/{id}/getByPath(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_path(
         &self,
         path: Option<&str>,
@@ -6962,6 +8624,10 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SiteRestoreArtifact>> {
@@ -6970,6 +8636,10 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6977,6 +8647,10 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifact,
@@ -7010,12 +8684,20 @@ impl SiteRestoreArtifactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SiteRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifact,
@@ -7025,6 +8707,10 @@ impl SiteRestoreArtifactRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7040,6 +8726,12 @@ impl SiteRestoreArtifactRequestBuilder {
     /// The link (`$ref`) of `restorePoint` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact/restorePoint/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7065,6 +8757,10 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7075,6 +8771,10 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7082,6 +8782,10 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifactsBulkAdditionRequest,
@@ -7116,6 +8820,10 @@ impl SiteRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SiteRestoreArtifactsBulkAdditionRequest> {
@@ -7124,6 +8832,10 @@ impl SiteRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifactsBulkAdditionRequest,
@@ -7133,6 +8845,10 @@ impl SiteRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7154,6 +8870,10 @@ impl SkypeForBusinessUserConversationMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeForBusinessUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SkypeForBusinessUserConversationMember> {
@@ -7162,6 +8882,10 @@ impl SkypeForBusinessUserConversationMemberRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeForBusinessUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SkypeForBusinessUserConversationMember,
@@ -7171,6 +8895,10 @@ impl SkypeForBusinessUserConversationMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeForBusinessUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7192,12 +8920,20 @@ impl SkypeUserConversationMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeUserConversationMember`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SkypeUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SkypeUserConversationMember,
@@ -7207,6 +8943,10 @@ impl SkypeUserConversationMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeUserConversationMember`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7241,6 +8981,10 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7251,6 +8995,10 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7258,6 +9006,10 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -7306,6 +9058,10 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
@@ -7314,6 +9070,10 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -7323,6 +9083,10 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -34,6 +34,10 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SmsAuthenticationMethodTarget>> {
@@ -42,6 +46,10 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -49,6 +57,10 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -95,6 +107,10 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodTarget> {
@@ -103,6 +119,10 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -112,6 +132,10 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -133,12 +157,20 @@ impl SocialIdentityProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.socialIdentityProvider`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SocialIdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.socialIdentityProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SocialIdentityProvider,
@@ -148,6 +180,10 @@ impl SocialIdentityProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.socialIdentityProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -184,6 +220,10 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/softwareOathMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -194,6 +234,10 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/softwareOathMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -201,6 +245,10 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/softwareOathMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -248,6 +296,10 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -260,6 +312,10 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -267,6 +323,10 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -317,6 +377,10 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -327,6 +391,10 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -336,6 +404,10 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -383,6 +455,10 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/softwareOathMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SoftwareOathAuthenticationMethod> {
@@ -391,6 +467,10 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/softwareOathMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -400,12 +480,20 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/softwareOathMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/softwareOathMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -435,12 +523,20 @@ impl SoftwareUpdateStatusSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/softwareUpdateStatusSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SoftwareUpdateStatusSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/softwareUpdateStatusSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareUpdateStatusSummary,
@@ -450,6 +546,10 @@ impl SoftwareUpdateStatusSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/softwareUpdateStatusSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -471,18 +571,30 @@ impl SolutionsRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SolutionsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SolutionsRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -543,6 +655,10 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/reports/speakerAssignmentSubmissions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SpeakerAssignmentSubmission>> {
@@ -551,6 +667,10 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/reports/speakerAssignmentSubmissions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -558,6 +678,10 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/reports/speakerAssignmentSubmissions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SpeakerAssignmentSubmission,
@@ -592,12 +716,20 @@ impl SpeakerAssignmentSubmissionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/reports/speakerAssignmentSubmissions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SpeakerAssignmentSubmission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/reports/speakerAssignmentSubmissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SpeakerAssignmentSubmission,
@@ -607,6 +739,10 @@ impl SpeakerAssignmentSubmissionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/reports/speakerAssignmentSubmissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -628,12 +764,20 @@ impl StandardWebPartRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.standardWebPart`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::StandardWebPart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.standardWebPart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::StandardWebPart,
@@ -643,12 +787,20 @@ impl StandardWebPartRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.standardWebPart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.getPositionOfWebPart`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.standardWebPart/getPositionOfWebPart`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_position_of_web_part(
         &self,
     ) -> Request<models::microsoft_graph::WebPartPosition> {
@@ -676,18 +828,30 @@ impl StorageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Storage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Storage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -729,12 +893,20 @@ impl StorageSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::StorageSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::StorageSettings,
@@ -744,6 +916,10 @@ impl StorageSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -775,12 +951,20 @@ impl StsPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::StsPolicy>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.stsPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -788,6 +972,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::StsPolicy,
@@ -804,6 +992,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.stsPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -816,6 +1008,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -836,6 +1032,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -850,6 +1050,10 @@ impl StsPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -881,18 +1085,30 @@ impl StsPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::StsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::StsPolicy) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -911,6 +1127,12 @@ impl StsPolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -920,6 +1142,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -934,6 +1160,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -948,6 +1178,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -962,6 +1196,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -976,6 +1214,10 @@ impl StsPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -1000,6 +1242,10 @@ impl SubjectRightsRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /privacy/subjectRightsRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SubjectRightsRequest>> {
@@ -1008,6 +1254,10 @@ impl SubjectRightsRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /privacy/subjectRightsRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1015,6 +1265,10 @@ impl SubjectRightsRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /privacy/subjectRightsRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SubjectRightsRequest,
@@ -1048,12 +1302,20 @@ impl SubjectRightsRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /privacy/subjectRightsRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SubjectRightsRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /privacy/subjectRightsRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SubjectRightsRequest,
@@ -1063,6 +1325,10 @@ impl SubjectRightsRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /privacy/subjectRightsRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1122,6 +1388,12 @@ impl SubjectRightsRequestRequestBuilder {
     /// HTTP: `GET/POST /privacy/subjectRightsRequests/{id}/approvers/$ref`
     ///
     /// HTTP: `DELETE /privacy/subjectRightsRequests/{id}/approvers/{id}/$ref`
+    ///
+    /// Permissions for `GET /privacy/subjectRightsRequests/{id}/approvers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /privacy/subjectRightsRequests/{id}/approvers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /privacy/subjectRightsRequests/{id}/approvers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn approvers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1133,6 +1405,12 @@ impl SubjectRightsRequestRequestBuilder {
     /// HTTP: `GET/POST /privacy/subjectRightsRequests/{id}/collaborators/$ref`
     ///
     /// HTTP: `DELETE /privacy/subjectRightsRequests/{id}/collaborators/{id}/$ref`
+    ///
+    /// Permissions for `GET /privacy/subjectRightsRequests/{id}/collaborators/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /privacy/subjectRightsRequests/{id}/collaborators/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /privacy/subjectRightsRequests/{id}/collaborators/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn collaborators_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1142,6 +1420,12 @@ impl SubjectRightsRequestRequestBuilder {
     /// The link (`$ref`) of `team` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /privacy/subjectRightsRequests/{id}/team/$ref`
+    ///
+    /// Permissions for `GET /privacy/subjectRightsRequests/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /privacy/subjectRightsRequests/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /privacy/subjectRightsRequests/{id}/team/$ref`: no permission listed in the pinned permissions table.
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1151,6 +1435,10 @@ impl SubjectRightsRequestRequestBuilder {
     /// Bound function `microsoft.graph.getFinalAttachment`.
     ///
     /// HTTP: `GET /privacy/subjectRightsRequests/{id}/getFinalAttachment(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_final_attachment(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -1161,6 +1449,10 @@ impl SubjectRightsRequestRequestBuilder {
     /// Bound function `microsoft.graph.getFinalReport`.
     ///
     /// HTTP: `GET /privacy/subjectRightsRequests/{id}/getFinalReport(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_final_report(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -1187,6 +1479,10 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /subscribedSkus`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SubscribedSku>> {
@@ -1195,6 +1491,10 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /subscribedSkus/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1202,6 +1502,10 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /subscribedSkus`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SubscribedSku,
@@ -1233,18 +1537,30 @@ impl SubscribedSkuRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /subscribedSkus/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SubscribedSku> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /subscribedSkus/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::SubscribedSku) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /subscribedSkus/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1289,12 +1605,20 @@ impl SubscriptionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /subscriptions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Subscription>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /subscriptions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1302,6 +1626,10 @@ impl SubscriptionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /subscriptions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Subscription,
@@ -1355,24 +1683,40 @@ impl SubscriptionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /subscriptions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Subscription> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /subscriptions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Subscription) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /subscriptions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.reauthorize`.
     ///
     /// HTTP: `POST /subscriptions/{id}/reauthorize`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reauthorize(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1417,6 +1761,10 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/swapShiftsChangeRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SwapShiftsChangeRequest>> {
@@ -1425,6 +1773,10 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/swapShiftsChangeRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1432,6 +1784,10 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/swapShiftsChangeRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SwapShiftsChangeRequest,
@@ -1483,12 +1839,20 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/swapShiftsChangeRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SwapShiftsChangeRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/swapShiftsChangeRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SwapShiftsChangeRequest,
@@ -1498,12 +1862,20 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/swapShiftsChangeRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.approve`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/swapShiftsChangeRequests/{id}/approve`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -1511,6 +1883,10 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Bound action `microsoft.graph.decline`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/swapShiftsChangeRequests/{id}/decline`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -1518,6 +1894,10 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/swapShiftsChangeRequests/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1558,6 +1938,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
@@ -1566,6 +1950,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1573,6 +1961,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1589,6 +1981,10 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateCredentials`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/validateCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobCollectionValidateCredentialsParameters,
@@ -1634,12 +2030,20 @@ impl SynchronizationJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1649,6 +2053,10 @@ impl SynchronizationJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization/jobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1673,12 +2081,20 @@ impl SynchronizationJobRequestBuilder {
     /// Bound action `microsoft.graph.pause`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/pause`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
     /// Bound action `microsoft.graph.provisionOnDemand`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/provisionOnDemand`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn provision_on_demand(
         &self,
         parameters: &[models::microsoft_graph::SynchronizationJobApplicationParameters],
@@ -1693,6 +2109,10 @@ impl SynchronizationJobRequestBuilder {
     /// Bound action `microsoft.graph.restart`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/restart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restart(
         &self,
         criteria: &models::microsoft_graph::SynchronizationJobRestartCriteria,
@@ -1703,12 +2123,20 @@ impl SynchronizationJobRequestBuilder {
     /// Bound action `microsoft.graph.start`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/start`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
     /// Bound action `microsoft.graph.validateCredentials`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/validateCredentials`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobValidateCredentialsParameters,
@@ -1754,6 +2182,10 @@ impl SynchronizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1763,6 +2195,10 @@ impl SynchronizationRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /applications/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -1772,6 +2208,10 @@ impl SynchronizationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1807,6 +2247,10 @@ impl SynchronizationRequestBuilder {
     /// Bound action `microsoft.graph.acquireAccessToken`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/acquireAccessToken`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     pub fn acquire_access_token(
         &self,
         credentials: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -1852,6 +2296,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1861,6 +2309,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /applications/{id}/synchronization/jobs/{id}/schema`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -1870,6 +2322,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization/jobs/{id}/schema`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1886,6 +2342,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Bound function `microsoft.graph.filterOperators`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_operators(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -1898,6 +2358,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Bound function `microsoft.graph.functions`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema/functions(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn functions(
         &self,
     ) -> Request<
@@ -1912,6 +2376,10 @@ impl SynchronizationSchemaRequestBuilder {
     /// Bound action `microsoft.graph.parseExpression`.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/schema/parseExpression`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn parse_expression(
         &self,
         parameters: &super::parameters::ParseExpressionParameters,
@@ -1954,6 +2422,10 @@ impl SynchronizationSecretsRequestBuilder {
     /// Reads the collection.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/secrets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
@@ -1962,6 +2434,10 @@ impl SynchronizationSecretsRequestBuilder {
     /// Replaces the whole collection (sent as `{"value": [...]}`).
     ///
     /// HTTP: `PUT /applications/{id}/synchronization/secrets`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         items: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -1976,6 +2452,10 @@ impl SynchronizationSecretsRequestBuilder {
     /// Counts the items (`$count`).
     ///
     /// HTTP: `GET /applications/{id}/synchronization/secrets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.path.clone())
     }
@@ -2012,6 +2492,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/templates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
@@ -2020,6 +2504,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/synchronization/templates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2027,6 +2515,10 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/synchronization/templates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -2074,12 +2566,20 @@ impl SynchronizationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -2089,6 +2589,10 @@ impl SynchronizationTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization/templates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2132,6 +2636,10 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetDeviceGroup>> {
@@ -2140,6 +2648,10 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2147,6 +2659,10 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -2190,12 +2706,20 @@ impl TargetDeviceGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TargetDeviceGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -2205,6 +2729,10 @@ impl TargetDeviceGroupRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2243,6 +2771,10 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/targetedMessages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetedChatMessage>> {
@@ -2251,6 +2783,10 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/targetedMessages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2258,6 +2794,10 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/targetedMessages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedChatMessage,
@@ -2274,6 +2814,10 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /chats/{id}/targetedMessages/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -2286,6 +2830,10 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.replyWithQuote`.
     ///
     /// HTTP: `POST /chats/{id}/targetedMessages/replyWithQuote`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reply_with_quote(
         &self,
         parameters: &super::parameters::ReplyWithQuoteParameters,
@@ -2333,12 +2881,20 @@ impl TargetedChatMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/targetedMessages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TargetedChatMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/targetedMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedChatMessage,
@@ -2348,6 +2904,10 @@ impl TargetedChatMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/targetedMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2374,6 +2934,10 @@ impl TargetedChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.setReaction`.
     ///
     /// HTTP: `POST /chats/{id}/targetedMessages/{id}/setReaction`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2385,6 +2949,10 @@ impl TargetedChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.softDelete`.
     ///
     /// HTTP: `POST /chats/{id}/targetedMessages/{id}/softDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2395,6 +2963,10 @@ impl TargetedChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.undoSoftDelete`.
     ///
     /// HTTP: `POST /chats/{id}/targetedMessages/{id}/undoSoftDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn undo_soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2405,6 +2977,10 @@ impl TargetedChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.unsetReaction`.
     ///
     /// HTTP: `POST /chats/{id}/targetedMessages/{id}/unsetReaction`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unset_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2434,6 +3010,10 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/targetedManagedAppConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2444,6 +3024,10 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/targetedManagedAppConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2451,6 +3035,10 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/targetedManagedAppConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppConfiguration,
@@ -2487,6 +3075,10 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/targetedManagedAppConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TargetedManagedAppConfiguration> {
@@ -2495,6 +3087,10 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/targetedManagedAppConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppConfiguration,
@@ -2504,6 +3100,10 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/targetedManagedAppConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2541,6 +3141,10 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/targetedManagedAppConfigurations/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -2551,6 +3155,10 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/targetedManagedAppConfigurations/{id}/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -2565,6 +3173,10 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/targetedManagedAppConfigurations/{id}/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_2(
@@ -2599,6 +3211,10 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/androidManagedAppProtections/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2609,6 +3225,10 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/androidManagedAppProtections/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2616,6 +3236,10 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/androidManagedAppProtections/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppPolicyAssignment,
@@ -2650,6 +3274,10 @@ impl TargetedManagedAppPolicyAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/androidManagedAppProtections/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TargetedManagedAppPolicyAssignment> {
@@ -2658,6 +3286,10 @@ impl TargetedManagedAppPolicyAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/androidManagedAppProtections/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppPolicyAssignment,
@@ -2667,6 +3299,10 @@ impl TargetedManagedAppPolicyAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/androidManagedAppProtections/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2691,6 +3327,10 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppProtection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetedManagedAppProtection>> {
@@ -2699,6 +3339,10 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppProtection/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2706,6 +3350,10 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppProtection`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppProtection,
@@ -2766,12 +3414,20 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TargetedManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppProtection,
@@ -2781,6 +3437,10 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2799,6 +3459,10 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -2809,6 +3473,10 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -2823,6 +3491,10 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_2(
@@ -2839,6 +3511,10 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `target_apps_3` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_3(
@@ -2895,12 +3571,20 @@ impl TaskFileAttachmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TaskFileAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TaskFileAttachment,
@@ -2910,12 +3594,22 @@ impl TaskFileAttachmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment/$value`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2959,12 +3653,20 @@ impl TeamCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Team>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2972,6 +3674,10 @@ impl TeamCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Team,
@@ -2988,6 +3694,10 @@ impl TeamCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /teams/getAllMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -3015,18 +3725,30 @@ impl TeamInfoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamInfo) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3042,6 +3764,12 @@ impl TeamInfoRequestBuilder {
     /// The link (`$ref`) of `team` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/team/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/team/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/team/$ref`: no permission listed in the pinned permissions table.
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3097,18 +3825,30 @@ impl TeamRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Team> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Team) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3246,6 +3986,12 @@ impl TeamRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/allChannels/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/allChannels/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/allChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/allChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/allChannels/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn all_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3255,6 +4001,12 @@ impl TeamRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3266,6 +4018,12 @@ impl TeamRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/incomingChannels/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/incomingChannels/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/incomingChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/incomingChannels/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/incomingChannels/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn incoming_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3275,6 +4033,12 @@ impl TeamRequestBuilder {
     /// The link (`$ref`) of `template` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/template/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
     pub fn template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3284,6 +4048,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /teams/{id}/archive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn archive(
         &self,
         should_set_spo_site_read_only_for_members: bool,
@@ -3298,6 +4066,10 @@ impl TeamRequestBuilder {
     ///
     /// HTTP: `POST /teams/{id}/clone`
     ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
     /// Named `clone_2` because `clone` is taken here (by another method, or by a standard trait method of the builders).
     pub fn clone_2(
         &self,
@@ -3309,6 +4081,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.completeMigration`.
     ///
     /// HTTP: `POST /teams/{id}/completeMigration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3319,6 +4095,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /teams/{id}/sendActivityNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::TeamSendActivityNotificationParameters,
@@ -3333,6 +4113,10 @@ impl TeamRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /teams/{id}/unarchive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -3357,12 +4141,20 @@ impl TeamsAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /appCatalogs/teamsApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3370,6 +4162,10 @@ impl TeamsAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /appCatalogs/teamsApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsApp,
@@ -3402,6 +4198,10 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/{id}/appDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAppDefinition>> {
@@ -3410,6 +4210,10 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/{id}/appDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3417,6 +4221,10 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /appCatalogs/teamsApps/{id}/appDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -3450,12 +4258,20 @@ impl TeamsAppDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}/teamsAppDefinition`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}/teamsAppDefinition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -3465,6 +4281,10 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3518,6 +4338,10 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/installedApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyTeamsAppInstallation>> {
@@ -3526,6 +4350,10 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/installedApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3533,6 +4361,10 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/installedApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -3598,12 +4430,20 @@ impl TeamsAppInstallationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyTeamsAppInstallation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -3613,6 +4453,10 @@ impl TeamsAppInstallationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3639,6 +4483,12 @@ impl TeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsApp` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/installedApps/{id}/teamsApp/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3648,6 +4498,12 @@ impl TeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsAppDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3657,6 +4513,10 @@ impl TeamsAppInstallationRequestBuilder {
     /// Bound action `microsoft.graph.upgrade`.
     ///
     /// HTTP: `POST /chats/{id}/installedApps/{id}/upgrade`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -3698,18 +4558,30 @@ impl TeamsAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /appCatalogs/teamsApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /appCatalogs/teamsApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamsApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /appCatalogs/teamsApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3741,12 +4613,20 @@ impl TeamsAppSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/teamsAppSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/teamsAppSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppSettings,
@@ -3756,6 +4636,10 @@ impl TeamsAppSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/teamsAppSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3796,6 +4680,10 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAsyncOperation>> {
@@ -3804,6 +4692,10 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3811,6 +4703,10 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -3860,12 +4756,20 @@ impl TeamsAsyncOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAsyncOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -3875,6 +4779,10 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3921,12 +4829,20 @@ impl TeamsTabCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/tabs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsTab>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/tabs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3934,6 +4850,10 @@ impl TeamsTabCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/tabs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTab,
@@ -3989,18 +4909,30 @@ impl TeamsTabRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/tabs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTab> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/tabs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamsTab) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/tabs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4017,6 +4949,12 @@ impl TeamsTabRequestBuilder {
     /// The link (`$ref`) of `teamsApp` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/tabs/{id}/teamsApp/$ref`
+    ///
+    /// Permissions for `GET /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4042,6 +4980,10 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teamsTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsTemplate>> {
@@ -4050,6 +4992,10 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teamsTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4057,6 +5003,10 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teamsTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTemplate,
@@ -4090,18 +5040,30 @@ impl TeamsTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamsTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamsTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamsTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamsTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4123,18 +5085,30 @@ impl TeamworkBotRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkBot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamworkBot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4158,18 +5132,30 @@ impl TeamworkRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Teamwork> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Teamwork) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4217,6 +5203,10 @@ impl TeamworkRequestBuilder {
     /// Bound action `microsoft.graph.sendActivityNotificationToRecipients`.
     ///
     /// HTTP: `POST /teamwork/sendActivityNotificationToRecipients`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_activity_notification_to_recipients(
         &self,
         parameters: &super::parameters::SendActivityNotificationToRecipientsParameters,
@@ -4265,12 +5255,20 @@ impl TeamworkTagCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/tags`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamworkTag>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/tags/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4278,6 +5276,10 @@ impl TeamworkTagCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/tags`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTag,
@@ -4328,6 +5330,10 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}/members`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkTagMember>> {
@@ -4336,6 +5342,10 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}/members/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4343,6 +5353,10 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/tags/{id}/members`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -4392,12 +5406,20 @@ impl TeamworkTagMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}/members/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTagMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/tags/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -4407,6 +5429,10 @@ impl TeamworkTagMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/tags/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4448,18 +5474,30 @@ impl TeamworkTagRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/tags/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/tags/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TeamworkTag) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/tags/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4506,6 +5544,10 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/temporaryAccessPassMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4516,6 +5558,10 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/temporaryAccessPassMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4523,6 +5569,10 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/temporaryAccessPassMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -4570,6 +5620,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4582,6 +5636,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4589,6 +5647,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -4639,6 +5701,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -4649,6 +5715,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -4658,6 +5728,10 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4705,6 +5779,10 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/temporaryAccessPassMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TemporaryAccessPassAuthenticationMethod> {
@@ -4713,6 +5791,10 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/temporaryAccessPassMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -4722,12 +5804,20 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/temporaryAccessPassMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/temporaryAccessPassMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -4759,12 +5849,20 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/defaultAppManagementPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TenantAppManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/defaultAppManagementPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantAppManagementPolicy,
@@ -4774,12 +5872,20 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/defaultAppManagementPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4794,6 +5900,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4808,6 +5918,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4822,6 +5936,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4836,6 +5954,10 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /policies/defaultAppManagementPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4859,6 +5981,10 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/dataSecurityAndGovernance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TenantDataSecurityAndGovernance> {
@@ -4867,6 +5993,10 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/dataSecurityAndGovernance`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantDataSecurityAndGovernance,
@@ -4876,6 +6006,10 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/dataSecurityAndGovernance`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4901,6 +6035,10 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Bound action `microsoft.graph.processContentAsync`.
     ///
     /// HTTP: `POST /security/dataSecurityAndGovernance/processContentAsync`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn process_content_async(
         &self,
         process_content_requests: &[models::microsoft_graph::ProcessContentBatchRequest],
@@ -4932,6 +6070,10 @@ impl TenantProtectionScopeContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/dataSecurityAndGovernance/protectionScopes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TenantProtectionScopeContainer> {
@@ -4940,6 +6082,10 @@ impl TenantProtectionScopeContainerRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/dataSecurityAndGovernance/protectionScopes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantProtectionScopeContainer,
@@ -4949,12 +6095,20 @@ impl TenantProtectionScopeContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/dataSecurityAndGovernance/protectionScopes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.compute`.
     ///
     /// HTTP: `POST /security/dataSecurityAndGovernance/protectionScopes/compute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn compute(
         &self,
         parameters: &super::parameters::TenantProtectionScopeContainerComputeParameters,
@@ -4980,12 +6134,20 @@ impl TenantRelationshipRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /tenantRelationships`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TenantRelationship> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /tenantRelationships`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantRelationship,
@@ -4995,6 +6157,10 @@ impl TenantRelationshipRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /tenantRelationships`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5036,6 +6202,10 @@ impl TenantRelationshipRequestBuilder {
     /// Optional parameters (`domain_name`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /tenantRelationships/findTenantInformationByDomainName(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_tenant_information_by_domain_name(
         &self,
         domain_name: Option<&str>,
@@ -5059,6 +6229,10 @@ impl TenantRelationshipRequestBuilder {
     /// Optional parameters (`tenant_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /tenantRelationships/findTenantInformationByTenantId(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_tenant_information_by_tenant_id(
         &self,
         tenant_id: Option<&str>,
@@ -5091,6 +6265,10 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/{id}/acceptanceStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5101,6 +6279,10 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5108,6 +6290,10 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/termsAndConditions/{id}/acceptanceStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAcceptanceStatus,
@@ -5144,6 +6330,10 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TermsAndConditionsAcceptanceStatus> {
@@ -5152,6 +6342,10 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAcceptanceStatus,
@@ -5161,6 +6355,10 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5176,6 +6374,12 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// The link (`$ref`) of `termsAndConditions` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}/termsAndConditions/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}/termsAndConditions/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}/termsAndConditions/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}/termsAndConditions/$ref`: no permission listed in the pinned permissions table.
     pub fn terms_and_conditions_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5201,6 +6405,10 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TermsAndConditionsAssignment>> {
@@ -5209,6 +6417,10 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5216,6 +6428,10 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/termsAndConditions/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAssignment,
@@ -5250,12 +6466,20 @@ impl TermsAndConditionsAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TermsAndConditionsAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/termsAndConditions/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAssignment,
@@ -5265,6 +6489,10 @@ impl TermsAndConditionsAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/termsAndConditions/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5287,6 +6515,10 @@ impl TermsAndConditionsCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TermsAndConditions>> {
@@ -5295,6 +6527,10 @@ impl TermsAndConditionsCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5302,6 +6538,10 @@ impl TermsAndConditionsCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/termsAndConditions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TermsAndConditions,
@@ -5335,12 +6575,20 @@ impl TermsAndConditionsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/termsAndConditions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TermsAndConditions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/termsAndConditions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsAndConditions,
@@ -5350,6 +6598,10 @@ impl TermsAndConditionsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/termsAndConditions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5395,12 +6647,20 @@ impl TermsOfUseContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/termsOfUse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TermsOfUseContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/termsOfUse`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsOfUseContainer,
@@ -5410,6 +6670,10 @@ impl TermsOfUseContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/termsOfUse`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5451,24 +6715,40 @@ impl TextWebPartRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.textWebPart`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TextWebPart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.textWebPart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TextWebPart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.textWebPart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.getPositionOfWebPart`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.textWebPart/getPositionOfWebPart`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_position_of_web_part(
         &self,
     ) -> Request<models::microsoft_graph::WebPartPosition> {
@@ -5497,6 +6777,10 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /informationProtection/threatAssessmentRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyThreatAssessmentRequest>> {
@@ -5505,6 +6789,10 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /informationProtection/threatAssessmentRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5512,6 +6800,10 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /informationProtection/threatAssessmentRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyThreatAssessmentRequest,
@@ -5545,12 +6837,20 @@ impl ThreatAssessmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /informationProtection/threatAssessmentRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyThreatAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /informationProtection/threatAssessmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyThreatAssessmentRequest,
@@ -5560,6 +6860,10 @@ impl ThreatAssessmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /informationProtection/threatAssessmentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5594,6 +6898,10 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /informationProtection/threatAssessmentRequests/{id}/results`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ThreatAssessmentResult>> {
@@ -5602,6 +6910,10 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /informationProtection/threatAssessmentRequests/{id}/results/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5609,6 +6921,10 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /informationProtection/threatAssessmentRequests/{id}/results`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ThreatAssessmentResult,
@@ -5640,12 +6956,20 @@ impl ThreatAssessmentResultRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /informationProtection/threatAssessmentRequests/{id}/results/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ThreatAssessmentResult> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /informationProtection/threatAssessmentRequests/{id}/results/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ThreatAssessmentResult,
@@ -5655,6 +6979,10 @@ impl ThreatAssessmentResultRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /informationProtection/threatAssessmentRequests/{id}/results/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5677,12 +7005,20 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/thumbnails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ThumbnailSet>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/thumbnails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5690,6 +7026,10 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/thumbnails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ThumbnailSet,
@@ -5721,18 +7061,30 @@ impl ThumbnailSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/thumbnails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ThumbnailSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/thumbnails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ThumbnailSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/thumbnails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5773,12 +7125,20 @@ impl TimeCardCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeCards`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TimeCard>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeCards/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5786,6 +7146,10 @@ impl TimeCardCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeCard,
@@ -5802,6 +7166,10 @@ impl TimeCardCollectionRequestBuilder {
     /// Bound action `microsoft.graph.clockIn`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards/clockIn`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clock_in(
         &self,
         parameters: &super::parameters::ClockInParameters,
@@ -5851,24 +7219,40 @@ impl TimeCardRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeCards/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TimeCard> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/timeCards/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TimeCard) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/timeCards/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.clockOut`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards/{id}/clockOut`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clock_out(
         &self,
         parameters: &super::parameters::ClockOutParameters,
@@ -5879,12 +7263,20 @@ impl TimeCardRequestBuilder {
     /// Bound action `microsoft.graph.confirm`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards/{id}/confirm`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confirm(&self) -> Request<models::microsoft_graph::TimeCard> {
         Request::json(&self.client, Method::POST, self.path.clone().action("confirm"))
     }
     /// Bound action `microsoft.graph.endBreak`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards/{id}/endBreak`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn end_break(
         &self,
         parameters: &super::parameters::EndBreakParameters,
@@ -5895,6 +7287,10 @@ impl TimeCardRequestBuilder {
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5905,6 +7301,10 @@ impl TimeCardRequestBuilder {
     /// Bound action `microsoft.graph.startBreak`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards/{id}/startBreak`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start_break(
         &self,
         parameters: &super::parameters::StartBreakParameters,
@@ -5949,12 +7349,20 @@ impl TimeOffCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timesOff`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TimeOff>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/timesOff/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5962,6 +7370,10 @@ impl TimeOffCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/timesOff`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeOff,
@@ -6012,6 +7424,10 @@ impl TimeOffReasonCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeOffReasons`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeOffReason>> {
@@ -6020,6 +7436,10 @@ impl TimeOffReasonCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeOffReasons/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6027,6 +7447,10 @@ impl TimeOffReasonCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffReasons`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeOffReason,
@@ -6078,24 +7502,40 @@ impl TimeOffReasonRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeOffReasons/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TimeOffReason> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/timeOffReasons/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TimeOffReason) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/timeOffReasons/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffReasons/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6141,24 +7581,40 @@ impl TimeOffRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timesOff/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TimeOff> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/timesOff/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TimeOff) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/timesOff/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timesOff/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6203,6 +7659,10 @@ impl TimeOffRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeOffRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeOffRequest>> {
@@ -6211,6 +7671,10 @@ impl TimeOffRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeOffRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6218,6 +7682,10 @@ impl TimeOffRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeOffRequest,
@@ -6269,24 +7737,40 @@ impl TimeOffRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/schedule/timeOffRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TimeOffRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/schedule/timeOffRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TimeOffRequest) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/schedule/timeOffRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.approve`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffRequests/{id}/approve`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -6294,6 +7778,10 @@ impl TimeOffRequestRequestBuilder {
     /// Bound action `microsoft.graph.decline`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffRequests/{id}/decline`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -6301,6 +7789,10 @@ impl TimeOffRequestRequestBuilder {
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffRequests/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6342,18 +7834,30 @@ impl TodoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/todo`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Todo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/todo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Todo) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/todo`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6400,12 +7904,20 @@ impl TodoTaskCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/todo/lists/{id}/tasks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/todo/lists/{id}/tasks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6413,6 +7925,10 @@ impl TodoTaskCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/todo/lists/{id}/tasks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTask,
@@ -6429,6 +7945,10 @@ impl TodoTaskCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/todo/lists/{id}/tasks/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(
             &self.client,
@@ -6469,12 +7989,20 @@ impl TodoTaskListCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/todo/lists`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/todo/lists/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6482,6 +8010,10 @@ impl TodoTaskListCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/todo/lists`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTaskList,
@@ -6498,6 +8030,10 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/todo/lists/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
@@ -6541,18 +8077,30 @@ impl TodoTaskListRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/todo/lists/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTaskList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/todo/lists/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::TodoTaskList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/todo/lists/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6610,18 +8158,30 @@ impl TodoTaskRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::TodoTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6696,6 +8256,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenIssuancePolicy>> {
@@ -6704,6 +8268,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6711,6 +8279,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -6727,6 +8299,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6739,6 +8315,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6759,6 +8339,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6773,6 +8357,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6804,12 +8392,20 @@ impl TokenIssuancePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TokenIssuancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -6819,6 +8415,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6837,6 +8437,12 @@ impl TokenIssuancePolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6846,6 +8452,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6860,6 +8470,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6874,6 +8488,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6888,6 +8506,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6902,6 +8524,10 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6926,6 +8552,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenLifetimePolicy>> {
@@ -6934,6 +8564,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6941,6 +8575,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -6957,6 +8595,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6969,6 +8611,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6989,6 +8635,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -7003,6 +8653,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -7034,12 +8688,20 @@ impl TokenLifetimePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::TokenLifetimePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -7049,6 +8711,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7067,6 +8733,12 @@ impl TokenLifetimePolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7076,6 +8748,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7090,6 +8766,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -7104,6 +8784,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -7118,6 +8802,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7132,6 +8820,10 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -7154,12 +8846,20 @@ impl TrainingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/trainings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Training>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/trainings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7167,6 +8867,10 @@ impl TrainingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/trainings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Training,
@@ -7199,6 +8903,10 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/trainings/{id}/languageDetails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TrainingLanguageDetail>> {
@@ -7207,6 +8915,10 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/trainings/{id}/languageDetails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7214,6 +8926,10 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/trainings/{id}/languageDetails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TrainingLanguageDetail,
@@ -7245,12 +8961,20 @@ impl TrainingLanguageDetailRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/trainings/{id}/languageDetails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::TrainingLanguageDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/trainings/{id}/languageDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TrainingLanguageDetail,
@@ -7260,6 +8984,10 @@ impl TrainingLanguageDetailRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/trainings/{id}/languageDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7283,18 +9011,30 @@ impl TrainingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/trainings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Training> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/trainings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Training) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/trainings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7343,12 +9083,20 @@ impl TrendingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/trending`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Trending>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/trending/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7356,6 +9104,10 @@ impl TrendingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/trending`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Trending,
@@ -7403,18 +9155,30 @@ impl TrendingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/trending/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Trending> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/trending/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Trending) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/trending/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7431,6 +9195,12 @@ impl TrendingRequestBuilder {
     /// The link (`$ref`) of `resource` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/trending/{id}/resource/$ref`
+    ///
+    /// Permissions for `GET /me/insights/trending/{id}/resource/$ref` (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    ///
+    /// Permissions for `PUT /me/insights/trending/{id}/resource/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/trending/{id}/resource/$ref`: no permission listed in the pinned permissions table.
     pub fn resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7456,6 +9226,10 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceAction>> {
@@ -7464,6 +9238,10 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7471,6 +9249,10 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -7502,12 +9284,20 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -7517,6 +9307,10 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

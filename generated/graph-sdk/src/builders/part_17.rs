@@ -22,6 +22,10 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceNamespace>> {
@@ -30,6 +34,10 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -37,6 +45,10 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/resourceNamespaces`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -73,12 +85,20 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceNamespace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/resourceNamespaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -88,6 +108,10 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/resourceNamespaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -120,6 +144,10 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignment>> {
@@ -128,6 +156,10 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -135,6 +167,10 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -168,12 +204,20 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -183,6 +227,10 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -227,6 +275,12 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -236,6 +290,12 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignments/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -245,6 +305,12 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -270,6 +336,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignmentSchedule>> {
@@ -278,6 +348,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -285,6 +359,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentSchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -304,6 +382,10 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleFilterByCurrentUserOptions,
@@ -346,6 +428,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -356,6 +442,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -363,6 +453,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -382,6 +476,10 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -427,6 +525,10 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance> {
@@ -435,6 +537,10 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -444,6 +550,10 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -499,6 +609,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -508,6 +624,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -517,6 +639,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -526,6 +654,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -535,6 +669,12 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -561,6 +701,10 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentSchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentSchedule> {
@@ -569,6 +713,10 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -578,6 +726,10 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -631,6 +783,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -640,6 +798,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -649,6 +813,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -658,6 +828,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -667,6 +843,12 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -692,6 +874,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -702,6 +888,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -709,6 +899,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -728,6 +922,10 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -773,6 +971,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest> {
@@ -781,6 +983,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleAssignmentScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -790,6 +996,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -852,6 +1062,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `activatedUsing` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -861,6 +1077,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -870,6 +1092,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -879,6 +1107,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -888,6 +1122,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -897,6 +1137,12 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -906,6 +1152,10 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -930,6 +1180,10 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleDefinitions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleDefinition>> {
@@ -938,6 +1192,10 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleDefinitions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -945,6 +1203,10 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleDefinitions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -978,12 +1240,20 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -993,6 +1263,10 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1027,6 +1301,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1037,6 +1315,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1044,6 +1326,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilitySchedules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -1063,6 +1349,10 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleFilterByCurrentUserOptions,
@@ -1107,6 +1397,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1117,6 +1411,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1124,6 +1422,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleInstances`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -1143,6 +1445,10 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -1188,6 +1494,10 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance> {
@@ -1196,6 +1506,10 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleEligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -1205,6 +1519,10 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1249,6 +1567,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1258,6 +1582,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1267,6 +1597,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1276,6 +1612,12 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1302,6 +1644,10 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilitySchedules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilitySchedule> {
@@ -1310,6 +1656,10 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleEligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -1319,6 +1669,10 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1363,6 +1717,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1372,6 +1732,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1381,6 +1747,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1390,6 +1762,12 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1415,6 +1793,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1425,6 +1807,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1432,6 +1818,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -1451,6 +1841,10 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -1496,6 +1890,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest> {
@@ -1504,6 +1902,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /roleManagement/directory/roleEligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -1513,6 +1915,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1566,6 +1972,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1575,6 +1987,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1584,6 +2002,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1593,6 +2017,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1602,6 +2032,12 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// The link (`$ref`) of `targetSchedule` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`
+    ///
+    /// Permissions for `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1611,6 +2047,10 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleRequests/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1633,6 +2073,10 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /policies/roleManagementPolicyAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1643,6 +2087,10 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /policies/roleManagementPolicyAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1650,6 +2098,10 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /policies/roleManagementPolicyAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -1686,6 +2138,10 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/roleManagementPolicyAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicyAssignment> {
@@ -1694,6 +2150,10 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/roleManagementPolicyAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -1703,6 +2163,10 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/roleManagementPolicyAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1718,6 +2182,12 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// The link (`$ref`) of `policy` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /policies/roleManagementPolicyAssignments/{id}/policy/$ref`
+    ///
+    /// Permissions for `GET /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
     pub fn policy_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1743,6 +2213,10 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleManagementPolicy>> {
@@ -1751,6 +2225,10 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1758,6 +2236,10 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /policies/roleManagementPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -1794,12 +2276,20 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/roleManagementPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -1809,6 +2299,10 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/roleManagementPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1855,6 +2349,10 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}/effectiveRules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1865,6 +2363,10 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}/effectiveRules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1872,6 +2374,10 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /policies/roleManagementPolicies/{id}/effectiveRules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -1906,6 +2412,10 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/roleManagementPolicies/{id}/effectiveRules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule> {
@@ -1914,6 +2424,10 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/roleManagementPolicies/{id}/effectiveRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -1923,6 +2437,10 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/roleManagementPolicies/{id}/effectiveRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1944,12 +2462,20 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleScheduleBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleScheduleBase,
@@ -1959,6 +2485,10 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2005,6 +2535,12 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/appScope/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2014,6 +2550,12 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2023,6 +2565,12 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2032,6 +2580,12 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2086,6 +2640,10 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleScheduleInstanceBase> {
@@ -2094,6 +2652,10 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleScheduleInstanceBase,
@@ -2103,6 +2665,10 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2149,6 +2715,12 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// The link (`$ref`) of `appScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/appScope/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/appScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/appScope/$ref`: no permission listed in the pinned permissions table.
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2158,6 +2730,12 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// The link (`$ref`) of `directoryScope` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2167,6 +2745,12 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// The link (`$ref`) of `principal` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal/$ref`: no permission listed in the pinned permissions table.
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2176,6 +2760,12 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// The link (`$ref`) of `roleDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/roleDefinition/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2248,12 +2838,20 @@ impl UnifiedStorageQuotaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/settings/quota`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedStorageQuota> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/settings/quota`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedStorageQuota,
@@ -2263,6 +2861,10 @@ impl UnifiedStorageQuotaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/settings/quota`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2295,12 +2897,20 @@ impl UnitMapCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/units`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::UnitMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/units/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2308,6 +2918,10 @@ impl UnitMapCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/map/levels/{id}/units`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnitMap,
@@ -2339,18 +2953,30 @@ impl UnitMapRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/units/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UnitMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.building/map/levels/{id}/units/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::UnitMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.building/map/levels/{id}/units/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2372,12 +2998,20 @@ impl UrlAssessmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UrlAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UrlAssessmentRequest,
@@ -2387,6 +3021,10 @@ impl UrlAssessmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2419,12 +3057,20 @@ impl UsageRightsIncludedRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UsageRightsIncluded> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UsageRightsIncluded,
@@ -2434,6 +3080,10 @@ impl UsageRightsIncludedRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2472,12 +3122,20 @@ impl UsedInsightCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/used`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::UsedInsight>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/used/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2485,6 +3143,10 @@ impl UsedInsightCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/used`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UsedInsight,
@@ -2532,18 +3194,30 @@ impl UsedInsightRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/used/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UsedInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/used/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::UsedInsight) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/used/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2560,6 +3234,12 @@ impl UsedInsightRequestBuilder {
     /// The link (`$ref`) of `resource` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/used/{id}/resource/$ref`
+    ///
+    /// Permissions for `GET /me/insights/used/{id}/resource/$ref` (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    ///
+    /// Permissions for `PUT /me/insights/used/{id}/resource/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/used/{id}/resource/$ref`: no permission listed in the pinned permissions table.
     pub fn resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2601,12 +3281,20 @@ impl UserActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/activities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::UserActivity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/activities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2614,6 +3302,10 @@ impl UserActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/activities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserActivity,
@@ -2630,6 +3322,10 @@ impl UserActivityCollectionRequestBuilder {
     /// Bound function `microsoft.graph.recent`.
     ///
     /// HTTP: `GET /me/activities/recent(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn recent(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserActivity>> {
@@ -2673,18 +3369,30 @@ impl UserActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/activities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/activities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::UserActivity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/activities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2719,12 +3427,20 @@ impl UserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /users`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /users/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2732,6 +3448,10 @@ impl UserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /users`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUser,
@@ -2748,6 +3468,10 @@ impl UserCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /users/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2761,6 +3485,10 @@ impl UserCollectionRequestBuilder {
     ///
     /// HTTP: `GET /users/delta(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
@@ -2772,6 +3500,10 @@ impl UserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /users/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2792,6 +3524,10 @@ impl UserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /users/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2806,6 +3542,10 @@ impl UserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /users/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2851,6 +3591,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserConsentRequest>> {
@@ -2859,6 +3603,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2866,6 +3614,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -2882,6 +3634,10 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Bound function `microsoft.graph.filterByCurrentUser`.
     ///
     /// HTTP: `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/filterByCurrentUser(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ConsentRequestFilterByCurrentUserOptions,
@@ -2925,12 +3681,20 @@ impl UserConsentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserConsentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -2940,6 +3704,10 @@ impl UserConsentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2986,6 +3754,10 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserDataSecurityAndGovernance> {
@@ -2994,6 +3766,10 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/dataSecurityAndGovernance`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserDataSecurityAndGovernance,
@@ -3003,6 +3779,10 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/dataSecurityAndGovernance`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3037,6 +3817,10 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Bound action `microsoft.graph.processContent`.
     ///
     /// HTTP: `POST /me/dataSecurityAndGovernance/processContent`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn process_content(
         &self,
         content_to_process: &models::microsoft_graph::ProcessContentRequest,
@@ -3067,6 +3851,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3079,6 +3867,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3086,6 +3878,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails,
@@ -3122,6 +3918,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3132,6 +3932,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails,
@@ -3141,6 +3945,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3163,6 +3971,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3175,6 +3987,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3182,6 +3998,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId,
@@ -3218,6 +4038,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3228,6 +4052,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId,
@@ -3237,6 +4065,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3259,6 +4091,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3271,6 +4107,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3278,6 +4118,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
@@ -3314,6 +4158,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3324,6 +4172,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
@@ -3333,6 +4185,10 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3355,6 +4211,10 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3367,6 +4227,10 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3374,6 +4238,10 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthApplicationPerformance,
@@ -3410,6 +4278,10 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3420,6 +4292,10 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthApplicationPerformance,
@@ -3429,6 +4305,10 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3451,6 +4331,10 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3463,6 +4347,10 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3470,6 +4358,10 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
@@ -3506,6 +4398,10 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3516,6 +4412,10 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
@@ -3525,6 +4425,10 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3547,6 +4451,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3559,6 +4467,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3566,6 +4478,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformance,
@@ -3603,6 +4519,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3615,6 +4535,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3622,6 +4546,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
@@ -3658,6 +4586,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3668,6 +4600,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
@@ -3677,6 +4613,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3698,6 +4638,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3708,6 +4652,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformance,
@@ -3717,6 +4665,10 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3739,6 +4691,10 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3751,6 +4707,10 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3758,6 +4718,10 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthOsVersionPerformance,
@@ -3794,6 +4758,10 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -3804,6 +4772,10 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthOsVersionPerformance,
@@ -3813,6 +4785,10 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3835,6 +4811,10 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsBaselines`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3845,6 +4825,10 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsBaselines/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3852,6 +4836,10 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsBaselines`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsBaseline,
@@ -3888,6 +4876,10 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsBaseline> {
@@ -3896,6 +4888,10 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsBaselines/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsBaseline,
@@ -3905,6 +4901,10 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3986,6 +4986,12 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// The link (`$ref`) of `appHealthMetrics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`: no permission listed in the pinned permissions table.
     pub fn app_health_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3995,6 +5001,12 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// The link (`$ref`) of `batteryHealthMetrics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/batteryHealthMetrics/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/batteryHealthMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/batteryHealthMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/batteryHealthMetrics/$ref`: no permission listed in the pinned permissions table.
     pub fn battery_health_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4004,6 +5016,12 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// The link (`$ref`) of `bestPracticesMetrics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`: no permission listed in the pinned permissions table.
     pub fn best_practices_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4013,6 +5031,12 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// The link (`$ref`) of `deviceBootPerformanceMetrics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
     pub fn device_boot_performance_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4022,6 +5046,12 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// The link (`$ref`) of `rebootAnalyticsMetrics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`: no permission listed in the pinned permissions table.
     pub fn reboot_analytics_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4031,6 +5061,12 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// The link (`$ref`) of `resourcePerformanceMetrics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
     pub fn resource_performance_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4040,6 +5076,12 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// The link (`$ref`) of `workFromAnywhereMetrics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`: no permission listed in the pinned permissions table.
     pub fn work_from_anywhere_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4065,6 +5107,10 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsCategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4075,6 +5121,10 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsCategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4082,6 +5132,10 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsCategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsCategory,
@@ -4118,6 +5172,10 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthOverview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsCategory> {
@@ -4126,6 +5184,10 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsCategory,
@@ -4135,6 +5197,10 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4169,6 +5235,10 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDevicePerformance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4179,6 +5249,10 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDevicePerformance/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4186,6 +5260,10 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDevicePerformance`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDevicePerformance,
@@ -4205,6 +5283,10 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// Bound function `microsoft.graph.summarizeDevicePerformanceDevices`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDevicePerformance/summarizeDevicePerformanceDevices(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn summarize_device_performance_devices(
         &self,
         summarize_by: &models::microsoft_graph::UserExperienceAnalyticsSummarizedBy,
@@ -4250,6 +5332,10 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDevicePerformance/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDevicePerformance> {
@@ -4258,6 +5344,10 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsDevicePerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDevicePerformance,
@@ -4267,6 +5357,10 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsDevicePerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4289,6 +5383,10 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceScores`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4299,6 +5397,10 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceScores/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4306,6 +5408,10 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceScores`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceScores,
@@ -4340,6 +5446,10 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceScores/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceScores> {
@@ -4348,6 +5458,10 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsDeviceScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceScores,
@@ -4357,6 +5471,10 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsDeviceScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4379,6 +5497,10 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupHistory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4391,6 +5513,10 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupHistory/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4398,6 +5524,10 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceStartupHistory`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory,
@@ -4432,6 +5562,10 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupHistory/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory> {
@@ -4440,6 +5574,10 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsDeviceStartupHistory/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory,
@@ -4449,6 +5587,10 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsDeviceStartupHistory/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4471,6 +5613,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupProcesses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4483,6 +5629,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupProcesses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4490,6 +5640,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceStartupProcesses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess,
@@ -4525,6 +5679,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4537,6 +5695,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4544,6 +5706,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcessPerformance,
@@ -4580,6 +5746,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -4590,6 +5760,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcessPerformance,
@@ -4599,6 +5773,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4620,6 +5798,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsDeviceStartupProcesses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess> {
@@ -4628,6 +5810,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsDeviceStartupProcesses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess,
@@ -4637,6 +5823,10 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsDeviceStartupProcesses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4659,6 +5849,10 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserExperienceAnalyticsMetric>> {
@@ -4667,6 +5861,10 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4674,6 +5872,10 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetric,
@@ -4709,6 +5911,10 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsMetricHistory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4719,6 +5925,10 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsMetricHistory/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4726,6 +5936,10 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsMetricHistory`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetricHistory,
@@ -4760,6 +5974,10 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsMetricHistory/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsMetricHistory> {
@@ -4768,6 +5986,10 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsMetricHistory/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetricHistory,
@@ -4777,6 +5999,10 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsMetricHistory/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4798,6 +6024,10 @@ impl UserExperienceAnalyticsMetricRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsMetric> {
@@ -4806,6 +6036,10 @@ impl UserExperienceAnalyticsMetricRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetric,
@@ -4815,6 +6049,10 @@ impl UserExperienceAnalyticsMetricRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4837,6 +6075,10 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsModelScores`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4847,6 +6089,10 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsModelScores/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4854,6 +6100,10 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsModelScores`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsModelScores,
@@ -4888,6 +6138,10 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsModelScores/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsModelScores> {
@@ -4896,6 +6150,10 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsModelScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsModelScores,
@@ -4905,6 +6163,10 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsModelScores/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4926,6 +6188,10 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsOverview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsOverview> {
@@ -4934,6 +6200,10 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsOverview,
@@ -4943,6 +6213,10 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4965,6 +6239,10 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsScoreHistory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -4975,6 +6253,10 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsScoreHistory/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4982,6 +6264,10 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsScoreHistory`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsScoreHistory,
@@ -5016,6 +6302,10 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsScoreHistory/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsScoreHistory> {
@@ -5024,6 +6314,10 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsScoreHistory/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsScoreHistory,
@@ -5033,6 +6327,10 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsScoreHistory/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5055,6 +6353,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5067,6 +6369,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5074,6 +6380,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereDevice,
@@ -5110,6 +6420,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -5120,6 +6434,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereDevice,
@@ -5129,6 +6447,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5150,6 +6472,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -5160,6 +6486,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
@@ -5169,6 +6499,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5191,6 +6525,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5203,6 +6541,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5210,6 +6552,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereMetric,
@@ -5248,6 +6594,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -5258,6 +6608,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereMetric,
@@ -5267,6 +6621,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5301,6 +6659,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5313,6 +6675,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5320,6 +6686,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereModelPerformance,
@@ -5356,6 +6726,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -5366,6 +6740,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereModelPerformance,
@@ -5375,6 +6753,10 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5397,6 +6779,10 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/languages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserFlowLanguageConfiguration>> {
@@ -5405,6 +6791,10 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/languages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5412,6 +6802,10 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identity/b2xUserFlows/{id}/languages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserFlowLanguageConfiguration,
@@ -5448,6 +6842,10 @@ impl UserFlowLanguageConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/languages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserFlowLanguageConfiguration> {
@@ -5456,6 +6854,10 @@ impl UserFlowLanguageConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/b2xUserFlows/{id}/languages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserFlowLanguageConfiguration,
@@ -5465,6 +6867,10 @@ impl UserFlowLanguageConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/b2xUserFlows/{id}/languages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5509,6 +6915,10 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserFlowLanguagePage>> {
@@ -5517,6 +6927,10 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5524,6 +6938,10 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identity/b2xUserFlows/{id}/languages/{id}/defaultPages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserFlowLanguagePage,
@@ -5555,12 +6973,20 @@ impl UserFlowLanguagePageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserFlowLanguagePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserFlowLanguagePage,
@@ -5570,12 +6996,22 @@ impl UserFlowLanguagePageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`
+    ///
+    /// Permissions for `GET /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -5614,12 +7050,20 @@ impl UserInsightsSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings/itemInsights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::UserInsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings/itemInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserInsightsSettings,
@@ -5629,6 +7073,10 @@ impl UserInsightsSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings/itemInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5653,6 +7101,10 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/userStateSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserInstallStateSummary>> {
@@ -5661,6 +7113,10 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/userStateSummary/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5668,6 +7124,10 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks/{id}/userStateSummary`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserInstallStateSummary,
@@ -5701,12 +7161,20 @@ impl UserInstallStateSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/userStateSummary/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserInstallStateSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedEBooks/{id}/userStateSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserInstallStateSummary,
@@ -5716,6 +7184,10 @@ impl UserInstallStateSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedEBooks/{id}/userStateSummary/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5763,12 +7235,20 @@ impl UserProtectionScopeContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/dataSecurityAndGovernance/protectionScopes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserProtectionScopeContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/dataSecurityAndGovernance/protectionScopes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserProtectionScopeContainer,
@@ -5778,12 +7258,20 @@ impl UserProtectionScopeContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/dataSecurityAndGovernance/protectionScopes`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.compute`.
     ///
     /// HTTP: `POST /me/dataSecurityAndGovernance/protectionScopes/compute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn compute(
         &self,
         parameters: &super::parameters::UserProtectionScopeContainerComputeParameters,
@@ -5810,6 +7298,10 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userRegistrationDetails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserRegistrationDetails>> {
@@ -5818,6 +7310,10 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /reports/authenticationMethods/userRegistrationDetails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5825,6 +7321,10 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /reports/authenticationMethods/userRegistrationDetails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -5856,12 +7356,20 @@ impl UserRegistrationDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /reports/authenticationMethods/userRegistrationDetails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserRegistrationDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /reports/authenticationMethods/userRegistrationDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -5871,6 +7379,10 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /reports/authenticationMethods/userRegistrationDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5908,18 +7420,30 @@ impl UserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6508,6 +8032,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/agreementAcceptances/$ref`
     ///
     /// HTTP: `DELETE /me/agreementAcceptances/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6519,6 +8049,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/createdObjects/$ref`
     ///
     /// HTTP: `DELETE /me/createdObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/createdObjects/$ref` (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/createdObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6530,6 +8066,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/directReports/$ref`
     ///
     /// HTTP: `DELETE /me/directReports/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/directReports/$ref` (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/directReports/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6539,6 +8081,12 @@ impl UserRequestBuilder {
     /// The link (`$ref`) of `drive` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/drive/$ref`
+    ///
+    /// Permissions for `GET /me/drive/$ref` (narrowest first): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    ///
+    /// Permissions for `PUT /me/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/drive/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6550,6 +8098,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/drives/$ref`
     ///
     /// HTTP: `DELETE /me/drives/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/drives/$ref` (narrowest first): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    ///
+    /// Permissions for `POST /me/drives/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/drives/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6561,6 +8115,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/followedSites/$ref`
     ///
     /// HTTP: `DELETE /me/followedSites/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/followedSites/$ref` (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    ///
+    /// Permissions for `POST /me/followedSites/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6572,6 +8132,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/managedAppRegistrations/$ref`
     ///
     /// HTTP: `DELETE /me/managedAppRegistrations/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/managedAppRegistrations/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/managedAppRegistrations/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/managedAppRegistrations/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn managed_app_registrations_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6581,6 +8147,12 @@ impl UserRequestBuilder {
     /// The link (`$ref`) of `manager` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/manager/$ref`
+    ///
+    /// Permissions for `GET /me/manager/$ref` (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    ///
+    /// Permissions for `PUT /me/manager/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/manager/$ref`: no permission listed in the pinned permissions table.
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6592,6 +8164,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/memberOf/$ref`
     ///
     /// HTTP: `DELETE /me/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/memberOf/$ref` (narrowest first): DelegatedWork `User.Read`, `GroupMember.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6603,6 +8181,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/oauth2PermissionGrants/$ref`
     ///
     /// HTTP: `DELETE /me/oauth2PermissionGrants/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/oauth2PermissionGrants/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /me/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6614,6 +8198,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/ownedDevices/$ref`
     ///
     /// HTTP: `DELETE /me/ownedDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/ownedDevices/$ref` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `POST /me/ownedDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6625,6 +8215,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/ownedObjects/$ref`
     ///
     /// HTTP: `DELETE /me/ownedObjects/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/ownedObjects/$ref` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `POST /me/ownedObjects/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6636,6 +8232,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/registeredDevices/$ref`
     ///
     /// HTTP: `DELETE /me/registeredDevices/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/registeredDevices/$ref` (narrowest first): DelegatedWork `User.Read`.
+    ///
+    /// Permissions for `POST /me/registeredDevices/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6647,6 +8249,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/sponsorOf/$ref`
     ///
     /// HTTP: `DELETE /me/sponsorOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/sponsorOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/sponsorOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/sponsorOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsor_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6658,6 +8266,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/sponsors/$ref`
     ///
     /// HTTP: `DELETE /me/sponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/sponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6669,6 +8283,12 @@ impl UserRequestBuilder {
     /// HTTP: `GET/POST /me/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /me/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6678,6 +8298,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /me/assignLicense`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -6692,6 +8316,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.changePassword`.
     ///
     /// HTTP: `POST /me/changePassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -6706,6 +8334,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /me/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6720,6 +8352,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /me/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6734,6 +8370,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.exportDeviceAndAppManagementData`.
     ///
     /// HTTP: `GET /me/exportDeviceAndAppManagementData(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_device_and_app_management_data(
         &self,
     ) -> Request<models::microsoft_graph::DeviceAndAppManagementData> {
@@ -6746,6 +8386,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.exportDeviceAndAppManagementData`.
     ///
     /// HTTP: `GET /me/exportDeviceAndAppManagementData(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `export_device_and_app_management_data_2` because `export_device_and_app_management_data` is taken here (by another method, or by a standard trait method of the builders).
     pub fn export_device_and_app_management_data_2(
@@ -6768,6 +8412,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.exportPersonalData`.
     ///
     /// HTTP: `POST /me/exportPersonalData`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_personal_data(&self, storage_location: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6779,6 +8427,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.findMeetingTimes`.
     ///
     /// HTTP: `POST /me/findMeetingTimes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`.
     pub fn find_meeting_times(
         &self,
         parameters: &super::parameters::FindMeetingTimesParameters,
@@ -6793,6 +8445,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.getMailTips`.
     ///
     /// HTTP: `POST /me/getMailTips`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Read.Shared`, `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -6807,6 +8463,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.getManagedAppDiagnosticStatuses`.
     ///
     /// HTTP: `GET /me/getManagedAppDiagnosticStatuses(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_managed_app_diagnostic_statuses(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppDiagnosticStatus>> {
@@ -6819,6 +8479,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.getManagedAppPolicies`.
     ///
     /// HTTP: `GET /me/getManagedAppPolicies(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_managed_app_policies(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppPolicy>> {
@@ -6831,6 +8495,10 @@ impl UserRequestBuilder {
     /// Bound function `microsoft.graph.getManagedDevicesWithAppFailures`.
     ///
     /// HTTP: `GET /me/getManagedDevicesWithAppFailures(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_managed_devices_with_app_failures(
         &self,
     ) -> Request<runtime::Page<String>> {
@@ -6843,6 +8511,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /me/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6857,6 +8529,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /me/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6873,6 +8549,10 @@ impl UserRequestBuilder {
     /// Optional parameters (`end_date_time`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/reminderView(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -6896,6 +8576,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.removeAllDevicesFromManagement`.
     ///
     /// HTTP: `POST /me/removeAllDevicesFromManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_all_devices_from_management(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6906,6 +8590,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`.
     ///
     /// HTTP: `POST /me/reprocessLicenseAssignment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -6918,12 +8606,20 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /me/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /me/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6934,6 +8630,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.revokeSignInSessions`.
     ///
     /// HTTP: `POST /me/revokeSignInSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -6944,6 +8644,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.sendMail`.
     ///
     /// HTTP: `POST /me/sendMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -6954,6 +8658,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.translateExchangeIds`.
     ///
     /// HTTP: `POST /me/translateExchangeIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -6968,6 +8676,10 @@ impl UserRequestBuilder {
     /// Bound action `microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`.
     ///
     /// HTTP: `POST /me/wipeManagedAppRegistrationsByDeviceTag`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
@@ -7020,6 +8732,10 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/teamwork/installedApps`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserScopeTeamsAppInstallation>> {
@@ -7028,6 +8744,10 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/teamwork/installedApps/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7035,6 +8755,10 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/teamwork/installedApps`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -7091,6 +8815,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/teamwork/installedApps/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserScopeTeamsAppInstallation> {
@@ -7099,6 +8827,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/teamwork/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -7108,6 +8840,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/teamwork/installedApps/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7152,6 +8888,12 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `chat` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/teamwork/installedApps/{id}/chat/$ref`
+    ///
+    /// Permissions for `GET /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
     pub fn chat_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7161,6 +8903,12 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsApp` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/teamwork/installedApps/{id}/teamsApp/$ref`
+    ///
+    /// Permissions for `GET /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7170,6 +8918,12 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// The link (`$ref`) of `teamsAppDefinition` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`
+    ///
+    /// Permissions for `GET /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7179,6 +8933,10 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Bound action `microsoft.graph.upgrade`.
     ///
     /// HTTP: `POST /me/teamwork/installedApps/{id}/upgrade`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -7220,18 +8978,30 @@ impl UserSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UserSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::UserSettings) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7326,12 +9096,20 @@ impl UserSolutionRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/solutions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserSolutionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/solutions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserSolutionRoot,
@@ -7341,6 +9119,10 @@ impl UserSolutionRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/solutions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7387,18 +9169,30 @@ impl UserStorageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings/storage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::UserStorage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings/storage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::UserStorage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings/storage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -22,6 +22,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/charts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChart>> {
@@ -30,6 +34,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/charts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -37,6 +45,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets/{id}/charts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChart,
@@ -53,6 +65,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets/{id}/charts/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookChartCollectionAddParameters,
@@ -68,6 +84,10 @@ impl WorkbookChartCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/charts/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -81,6 +101,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Optional parameters (`name`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/charts/item(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item(
         &self,
         name: Option<&str>,
@@ -97,6 +121,10 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/charts/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -127,12 +155,20 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabelFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabelFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabelFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabelFormat,
@@ -142,6 +178,10 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabelFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -183,12 +223,20 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabels> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabels,
@@ -198,6 +246,10 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabels`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -230,12 +282,20 @@ impl WorkbookChartFillRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartFill`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFill> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartFill`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFill,
@@ -245,18 +305,30 @@ impl WorkbookChartFillRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartFill`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartFill/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
     /// Bound action `microsoft.graph.setSolidColor`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartFill/setSolidColor`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_solid_color(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -285,12 +357,20 @@ impl WorkbookChartFontRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAreaFormat/font`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFont> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAreaFormat/font`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFont,
@@ -300,6 +380,10 @@ impl WorkbookChartFontRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAreaFormat/font`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -323,12 +407,20 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlinesFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlinesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlinesFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlinesFormat,
@@ -338,6 +430,10 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlinesFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -370,12 +466,20 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlines`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlines> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlines`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlines,
@@ -385,6 +489,10 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlines`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -417,12 +525,20 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegendFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegendFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegendFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegendFormat,
@@ -432,6 +548,10 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegendFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -473,12 +593,20 @@ impl WorkbookChartLegendRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegend`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegend> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegend`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegend,
@@ -488,6 +616,10 @@ impl WorkbookChartLegendRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegend`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -520,12 +652,20 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLineFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLineFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLineFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLineFormat,
@@ -535,12 +675,20 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLineFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLineFormat/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -563,6 +711,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/points`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartPoint>> {
@@ -571,6 +723,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/points/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -578,6 +734,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/points`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -595,6 +755,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/points/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -606,6 +770,10 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/points/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -636,12 +804,20 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPointFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPointFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPointFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPointFormat,
@@ -651,6 +827,10 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPointFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -683,12 +863,20 @@ impl WorkbookChartPointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPoint`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPoint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -698,6 +886,10 @@ impl WorkbookChartPointRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPoint`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -730,18 +922,30 @@ impl WorkbookChartRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::WorkbookChart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -812,6 +1016,12 @@ impl WorkbookChartRequestBuilder {
     /// The link (`$ref`) of `worksheet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/worksheet/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/worksheet/$ref`: no permission listed in the pinned permissions table.
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -821,6 +1031,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn image(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -831,6 +1045,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_2` because `image` is taken here (by another method, or by a standard trait method of the builders).
     pub fn image_2(&self, width: i32) -> Request<String> {
@@ -843,6 +1061,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_3` because `image` is taken here (by another method, or by a standard trait method of the builders).
     pub fn image_3(&self, width: i32, height: i32) -> Request<String> {
@@ -861,6 +1083,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound function `microsoft.graph.image`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/image(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_4` because `image` is taken here (by another method, or by a standard trait method of the builders).
     pub fn image_4(
@@ -885,6 +1111,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound action `microsoft.graph.setData`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/setData`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_data(
         &self,
         parameters: &super::parameters::SetDataParameters,
@@ -895,6 +1125,10 @@ impl WorkbookChartRequestBuilder {
     /// Bound action `microsoft.graph.setPosition`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/setPosition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_position(
         &self,
         parameters: &super::parameters::SetPositionParameters,
@@ -925,6 +1159,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/series`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartSeries>> {
@@ -933,6 +1171,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/series/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -940,6 +1182,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/series`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -957,6 +1203,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/series/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -968,6 +1218,10 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/series/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -998,12 +1252,20 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeriesFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeriesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeriesFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeriesFormat,
@@ -1013,6 +1275,10 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeriesFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1054,12 +1320,20 @@ impl WorkbookChartSeriesRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeries> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -1069,6 +1343,10 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1111,12 +1389,20 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitleFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitleFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitleFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitleFormat,
@@ -1126,6 +1412,10 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitleFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1167,12 +1457,20 @@ impl WorkbookChartTitleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitle`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitle> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitle`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitle,
@@ -1182,6 +1480,10 @@ impl WorkbookChartTitleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitle`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1213,6 +1515,10 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/comments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookComment>> {
@@ -1221,6 +1527,10 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/comments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1228,6 +1538,10 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/comments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1260,6 +1574,10 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/comments/{id}/replies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookCommentReply>> {
@@ -1268,6 +1586,10 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/comments/{id}/replies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1275,6 +1597,10 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/comments/{id}/replies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1306,12 +1632,20 @@ impl WorkbookCommentReplyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/comments/{id}/replies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookCommentReply> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook/comments/{id}/replies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1321,6 +1655,10 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook/comments/{id}/replies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1344,12 +1682,20 @@ impl WorkbookCommentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/comments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookComment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook/comments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1359,6 +1705,10 @@ impl WorkbookCommentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook/comments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1392,24 +1742,40 @@ impl WorkbookFilterRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFilter> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::WorkbookFilter) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.apply`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/apply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply(
         &self,
         criteria: &models::microsoft_graph::WorkbookFilterCriteria,
@@ -1420,6 +1786,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyBottomItemsFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyBottomItemsFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_bottom_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1431,6 +1801,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyBottomPercentFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyBottomPercentFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_bottom_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1442,6 +1816,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyCellColorFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyCellColorFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_cell_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1453,6 +1831,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyCustomFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyCustomFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_custom_filter(
         &self,
         parameters: &super::parameters::ApplyCustomFilterParameters,
@@ -1467,6 +1849,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyDynamicFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyDynamicFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_dynamic_filter(&self, criteria: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1478,6 +1864,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyFontColorFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyFontColorFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_font_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1489,6 +1879,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyIconFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyIconFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_icon_filter(
         &self,
         icon: &models::microsoft_graph::WorkbookIcon,
@@ -1503,6 +1897,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyTopItemsFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyTopItemsFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_top_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1514,6 +1912,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyTopPercentFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyTopPercentFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_top_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1525,6 +1927,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.applyValuesFilter`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/applyValuesFilter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply_values_filter(&self, values: &edm::Untyped) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1536,6 +1942,10 @@ impl WorkbookFilterRequestBuilder {
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -1557,12 +1967,20 @@ impl WorkbookFormatProtectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/protection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFormatProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/protection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookFormatProtection,
@@ -1572,6 +1990,10 @@ impl WorkbookFormatProtectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/protection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1595,12 +2017,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/functions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFunctions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook/functions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookFunctions,
@@ -1610,12 +2040,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook/functions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.abs`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/abs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn abs(
         &self,
         number: &edm::Untyped,
@@ -1626,6 +2064,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.accrInt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/accrInt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accr_int(
         &self,
         parameters: &super::parameters::AccrIntParameters,
@@ -1636,6 +2078,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.accrIntM`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/accrIntM`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accr_int_m(
         &self,
         parameters: &super::parameters::AccrIntMParameters,
@@ -1646,6 +2092,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acos`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/acos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acos(
         &self,
         number: &edm::Untyped,
@@ -1656,6 +2106,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acosh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/acosh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acosh(
         &self,
         number: &edm::Untyped,
@@ -1666,6 +2120,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acot`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/acot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acot(
         &self,
         number: &edm::Untyped,
@@ -1676,6 +2134,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.acoth`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/acoth`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn acoth(
         &self,
         number: &edm::Untyped,
@@ -1686,6 +2148,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.amorDegrc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/amorDegrc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn amor_degrc(
         &self,
         parameters: &super::parameters::AmorDegrcParameters,
@@ -1696,6 +2162,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.amorLinc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/amorLinc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn amor_linc(
         &self,
         parameters: &super::parameters::AmorLincParameters,
@@ -1706,6 +2176,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.and`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/and`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn and(
         &self,
         values: &edm::Untyped,
@@ -1716,6 +2190,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.arabic`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/arabic`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn arabic(
         &self,
         text: &edm::Untyped,
@@ -1726,6 +2204,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.areas`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/areas`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn areas(
         &self,
         reference: &edm::Untyped,
@@ -1736,6 +2218,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.asc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/asc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn asc(
         &self,
         text: &edm::Untyped,
@@ -1746,6 +2232,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.asin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/asin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn asin(
         &self,
         number: &edm::Untyped,
@@ -1756,6 +2246,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.asinh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/asinh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn asinh(
         &self,
         number: &edm::Untyped,
@@ -1766,6 +2260,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.atan`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/atan`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn atan(
         &self,
         number: &edm::Untyped,
@@ -1776,6 +2274,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.atan2`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/atan2`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn atan2(
         &self,
         parameters: &super::parameters::Atan2Parameters,
@@ -1786,6 +2288,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.atanh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/atanh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn atanh(
         &self,
         number: &edm::Untyped,
@@ -1796,6 +2302,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.aveDev`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/aveDev`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ave_dev(
         &self,
         values: &edm::Untyped,
@@ -1806,6 +2316,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.average`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/average`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average(
         &self,
         values: &edm::Untyped,
@@ -1816,6 +2330,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.averageA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/averageA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average_a(
         &self,
         values: &edm::Untyped,
@@ -1826,6 +2344,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.averageIf`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/averageIf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average_if(
         &self,
         parameters: &super::parameters::AverageIfParameters,
@@ -1836,6 +2358,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.averageIfs`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/averageIfs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn average_ifs(
         &self,
         parameters: &super::parameters::AverageIfsParameters,
@@ -1846,6 +2372,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bahtText`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bahtText`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn baht_text(
         &self,
         number: &edm::Untyped,
@@ -1856,6 +2386,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.base`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/base`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn base(
         &self,
         parameters: &super::parameters::BaseParameters,
@@ -1866,6 +2400,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselI`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/besselI`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_i(
         &self,
         parameters: &super::parameters::BesselIParameters,
@@ -1876,6 +2414,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselJ`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/besselJ`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_j(
         &self,
         parameters: &super::parameters::BesselJParameters,
@@ -1886,6 +2428,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselK`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/besselK`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_k(
         &self,
         parameters: &super::parameters::BesselKParameters,
@@ -1896,6 +2442,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.besselY`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/besselY`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bessel_y(
         &self,
         parameters: &super::parameters::BesselYParameters,
@@ -1906,6 +2456,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.beta_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/beta_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn beta_dist(
         &self,
         parameters: &super::parameters::BetaDistParameters,
@@ -1916,6 +2470,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.beta_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/beta_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn beta_inv(
         &self,
         parameters: &super::parameters::BetaInvParameters,
@@ -1926,6 +2484,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bin2Dec`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bin2Dec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bin2_dec(
         &self,
         number: &edm::Untyped,
@@ -1936,6 +2498,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bin2Hex`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bin2Hex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bin2_hex(
         &self,
         parameters: &super::parameters::Bin2HexParameters,
@@ -1946,6 +2512,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bin2Oct`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bin2Oct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bin2_oct(
         &self,
         parameters: &super::parameters::Bin2OctParameters,
@@ -1956,6 +2526,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.binom_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/binom_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn binom_dist(
         &self,
         parameters: &super::parameters::BinomDistParameters,
@@ -1966,6 +2540,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.binom_Dist_Range`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/binom_Dist_Range`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn binom_dist_range(
         &self,
         parameters: &super::parameters::BinomDistRangeParameters,
@@ -1980,6 +2558,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.binom_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/binom_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn binom_inv(
         &self,
         parameters: &super::parameters::BinomInvParameters,
@@ -1990,6 +2572,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitand`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bitand`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitand(
         &self,
         parameters: &super::parameters::BitandParameters,
@@ -2000,6 +2586,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitlshift`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bitlshift`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitlshift(
         &self,
         parameters: &super::parameters::BitlshiftParameters,
@@ -2010,6 +2600,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitor`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bitor`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitor(
         &self,
         parameters: &super::parameters::BitorParameters,
@@ -2020,6 +2614,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitrshift`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bitrshift`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitrshift(
         &self,
         parameters: &super::parameters::BitrshiftParameters,
@@ -2030,6 +2628,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.bitxor`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/bitxor`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bitxor(
         &self,
         parameters: &super::parameters::BitxorParameters,
@@ -2040,6 +2642,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ceiling_Math`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ceiling_Math`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ceiling_math(
         &self,
         parameters: &super::parameters::CeilingMathParameters,
@@ -2054,6 +2660,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ceiling_Precise`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ceiling_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ceiling_precise(
         &self,
         parameters: &super::parameters::CeilingPreciseParameters,
@@ -2068,6 +2678,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.char`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/char`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn char(
         &self,
         number: &edm::Untyped,
@@ -2078,6 +2692,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/chiSq_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_dist(
         &self,
         parameters: &super::parameters::ChiSqDistParameters,
@@ -2088,6 +2706,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Dist_RT`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/chiSq_Dist_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_dist_rt(
         &self,
         parameters: &super::parameters::ChiSqDistRtParameters,
@@ -2102,6 +2724,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/chiSq_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_inv(
         &self,
         parameters: &super::parameters::ChiSqInvParameters,
@@ -2112,6 +2738,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.chiSq_Inv_RT`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/chiSq_Inv_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn chi_sq_inv_rt(
         &self,
         parameters: &super::parameters::ChiSqInvRtParameters,
@@ -2126,6 +2756,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.choose`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/choose`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn choose(
         &self,
         parameters: &super::parameters::ChooseParameters,
@@ -2136,6 +2770,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.clean`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/clean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clean(
         &self,
         text: &edm::Untyped,
@@ -2146,6 +2784,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.code`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/code`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn code(
         &self,
         text: &edm::Untyped,
@@ -2156,6 +2798,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.columns`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/columns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn columns(
         &self,
         array: &edm::Untyped,
@@ -2166,6 +2812,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.combin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/combin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn combin(
         &self,
         parameters: &super::parameters::CombinParameters,
@@ -2176,6 +2826,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.combina`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/combina`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn combina(
         &self,
         parameters: &super::parameters::CombinaParameters,
@@ -2186,6 +2840,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.complex`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/complex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn complex(
         &self,
         parameters: &super::parameters::ComplexParameters,
@@ -2196,6 +2854,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.concatenate`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/concatenate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn concatenate(
         &self,
         values: &edm::Untyped,
@@ -2210,6 +2872,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.confidence_Norm`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/confidence_Norm`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confidence_norm(
         &self,
         parameters: &super::parameters::ConfidenceNormParameters,
@@ -2224,6 +2890,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.confidence_T`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/confidence_T`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn confidence_t(
         &self,
         parameters: &super::parameters::ConfidenceTParameters,
@@ -2238,6 +2908,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.convert`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/convert`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn convert(
         &self,
         parameters: &super::parameters::ConvertParameters,
@@ -2248,6 +2922,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cos`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/cos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cos(
         &self,
         number: &edm::Untyped,
@@ -2258,6 +2936,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cosh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/cosh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cosh(
         &self,
         number: &edm::Untyped,
@@ -2268,6 +2950,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cot`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/cot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cot(
         &self,
         number: &edm::Untyped,
@@ -2278,6 +2964,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coth`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/coth`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coth(
         &self,
         number: &edm::Untyped,
@@ -2288,6 +2978,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.count`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(
         &self,
         values: &edm::Untyped,
@@ -2298,6 +2992,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/countA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_a(
         &self,
         values: &edm::Untyped,
@@ -2308,6 +3006,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countBlank`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/countBlank`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_blank(
         &self,
         range: &edm::Untyped,
@@ -2318,6 +3020,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countIf`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/countIf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_if(
         &self,
         parameters: &super::parameters::CountIfParameters,
@@ -2328,6 +3034,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.countIfs`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/countIfs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count_ifs(
         &self,
         values: &edm::Untyped,
@@ -2338,6 +3048,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupDayBs`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/coupDayBs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_day_bs(
         &self,
         parameters: &super::parameters::CoupDayBsParameters,
@@ -2348,6 +3062,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupDays`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/coupDays`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_days(
         &self,
         parameters: &super::parameters::CoupDaysParameters,
@@ -2358,6 +3076,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupDaysNc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/coupDaysNc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_days_nc(
         &self,
         parameters: &super::parameters::CoupDaysNcParameters,
@@ -2368,6 +3090,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupNcd`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/coupNcd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_ncd(
         &self,
         parameters: &super::parameters::CoupNcdParameters,
@@ -2378,6 +3104,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupNum`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/coupNum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_num(
         &self,
         parameters: &super::parameters::CoupNumParameters,
@@ -2388,6 +3118,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.coupPcd`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/coupPcd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn coup_pcd(
         &self,
         parameters: &super::parameters::CoupPcdParameters,
@@ -2398,6 +3132,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.csc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/csc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn csc(
         &self,
         number: &edm::Untyped,
@@ -2408,6 +3146,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.csch`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/csch`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn csch(
         &self,
         number: &edm::Untyped,
@@ -2418,6 +3160,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cumIPmt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/cumIPmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cum_i_pmt(
         &self,
         parameters: &super::parameters::CumIPmtParameters,
@@ -2428,6 +3174,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.cumPrinc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/cumPrinc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cum_princ(
         &self,
         parameters: &super::parameters::CumPrincParameters,
@@ -2438,6 +3188,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.date`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/date`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn date(
         &self,
         parameters: &super::parameters::DateParameters,
@@ -2448,6 +3202,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.datevalue`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/datevalue`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn datevalue(
         &self,
         date_text: &edm::Untyped,
@@ -2458,6 +3216,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.daverage`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/daverage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn daverage(
         &self,
         parameters: &super::parameters::DaverageParameters,
@@ -2468,6 +3230,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.day`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/day`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn day(
         &self,
         serial_number: &edm::Untyped,
@@ -2478,6 +3244,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.days`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/days`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn days(
         &self,
         parameters: &super::parameters::DaysParameters,
@@ -2488,6 +3258,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.days360`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/days360`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn days360(
         &self,
         parameters: &super::parameters::Days360Parameters,
@@ -2498,6 +3272,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.db`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/db`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn db(
         &self,
         parameters: &super::parameters::DbParameters,
@@ -2508,6 +3286,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dbcs`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dbcs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dbcs(
         &self,
         text: &edm::Untyped,
@@ -2518,6 +3300,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dcount`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dcount`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dcount(
         &self,
         parameters: &super::parameters::DcountParameters,
@@ -2528,6 +3314,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dcountA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dcountA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dcount_a(
         &self,
         parameters: &super::parameters::DcountAParameters,
@@ -2538,6 +3328,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ddb`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ddb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ddb(
         &self,
         parameters: &super::parameters::DdbParameters,
@@ -2548,6 +3342,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dec2Bin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dec2Bin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dec2_bin(
         &self,
         parameters: &super::parameters::Dec2BinParameters,
@@ -2558,6 +3356,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dec2Hex`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dec2Hex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dec2_hex(
         &self,
         parameters: &super::parameters::Dec2HexParameters,
@@ -2568,6 +3370,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dec2Oct`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dec2Oct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dec2_oct(
         &self,
         parameters: &super::parameters::Dec2OctParameters,
@@ -2578,6 +3384,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.decimal`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/decimal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn decimal(
         &self,
         parameters: &super::parameters::DecimalParameters,
@@ -2588,6 +3398,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.degrees`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/degrees`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn degrees(
         &self,
         angle: &edm::Untyped,
@@ -2598,6 +3412,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.delta`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/delta`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
         parameters: &super::parameters::DeltaParameters,
@@ -2608,6 +3426,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.devSq`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/devSq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dev_sq(
         &self,
         values: &edm::Untyped,
@@ -2618,6 +3440,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dget`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dget`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dget(
         &self,
         parameters: &super::parameters::DgetParameters,
@@ -2628,6 +3454,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.disc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/disc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn disc(
         &self,
         parameters: &super::parameters::DiscParameters,
@@ -2638,6 +3468,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dmax`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dmax`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dmax(
         &self,
         parameters: &super::parameters::DmaxParameters,
@@ -2648,6 +3482,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dmin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dmin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dmin(
         &self,
         parameters: &super::parameters::DminParameters,
@@ -2658,6 +3496,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dollar`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dollar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dollar(
         &self,
         parameters: &super::parameters::DollarParameters,
@@ -2668,6 +3510,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dollarDe`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dollarDe`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dollar_de(
         &self,
         parameters: &super::parameters::DollarDeParameters,
@@ -2678,6 +3524,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dollarFr`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dollarFr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dollar_fr(
         &self,
         parameters: &super::parameters::DollarFrParameters,
@@ -2688,6 +3538,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dproduct`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dproduct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dproduct(
         &self,
         parameters: &super::parameters::DproductParameters,
@@ -2698,6 +3552,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dstDev`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dstDev`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dst_dev(
         &self,
         parameters: &super::parameters::DstDevParameters,
@@ -2708,6 +3566,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dstDevP`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dstDevP`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dst_dev_p(
         &self,
         parameters: &super::parameters::DstDevPParameters,
@@ -2718,6 +3580,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dsum`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dsum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dsum(
         &self,
         parameters: &super::parameters::DsumParameters,
@@ -2728,6 +3594,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.duration`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/duration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn duration(
         &self,
         parameters: &super::parameters::DurationParameters,
@@ -2738,6 +3608,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dvar`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dvar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dvar(
         &self,
         parameters: &super::parameters::DvarParameters,
@@ -2748,6 +3622,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.dvarP`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/dvarP`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn dvar_p(
         &self,
         parameters: &super::parameters::DvarPParameters,
@@ -2758,6 +3636,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ecma_Ceiling`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ecma_Ceiling`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ecma_ceiling(
         &self,
         parameters: &super::parameters::EcmaCeilingParameters,
@@ -2772,6 +3654,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.edate`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/edate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn edate(
         &self,
         parameters: &super::parameters::EdateParameters,
@@ -2782,6 +3668,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.effect`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/effect`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn effect(
         &self,
         parameters: &super::parameters::EffectParameters,
@@ -2792,6 +3682,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.eoMonth`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/eoMonth`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn eo_month(
         &self,
         parameters: &super::parameters::EoMonthParameters,
@@ -2802,6 +3696,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erf`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/erf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf(
         &self,
         parameters: &super::parameters::ErfParameters,
@@ -2812,6 +3710,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erfC`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/erfC`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf_c(
         &self,
         x: &edm::Untyped,
@@ -2822,6 +3724,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erfC_Precise`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/erfC_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf_c_precise(
         &self,
         x: &edm::Untyped,
@@ -2836,6 +3742,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.erf_Precise`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/erf_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn erf_precise(
         &self,
         x: &edm::Untyped,
@@ -2850,6 +3760,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.error_Type`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/error_Type`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn error_type(
         &self,
         error_val: &edm::Untyped,
@@ -2860,6 +3774,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.even`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/even`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn even(
         &self,
         number: &edm::Untyped,
@@ -2870,6 +3788,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.exact`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/exact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn exact(
         &self,
         parameters: &super::parameters::ExactParameters,
@@ -2880,6 +3802,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.exp`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/exp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn exp(
         &self,
         number: &edm::Untyped,
@@ -2890,6 +3816,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.expon_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/expon_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn expon_dist(
         &self,
         parameters: &super::parameters::ExponDistParameters,
@@ -2900,6 +3830,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/f_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_dist(
         &self,
         parameters: &super::parameters::FDistParameters,
@@ -2910,6 +3844,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Dist_RT`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/f_Dist_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_dist_rt(
         &self,
         parameters: &super::parameters::FDistRtParameters,
@@ -2920,6 +3858,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/f_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_inv(
         &self,
         parameters: &super::parameters::FInvParameters,
@@ -2930,6 +3872,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.f_Inv_RT`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/f_Inv_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn f_inv_rt(
         &self,
         parameters: &super::parameters::FInvRtParameters,
@@ -2940,6 +3886,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fact`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/fact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fact(
         &self,
         number: &edm::Untyped,
@@ -2950,6 +3900,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.factDouble`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/factDouble`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fact_double(
         &self,
         number: &edm::Untyped,
@@ -2960,12 +3914,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.false`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/false`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#false(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("false"))
     }
     /// Bound action `microsoft.graph.find`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/find`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find(
         &self,
         parameters: &super::parameters::FindParameters,
@@ -2976,6 +3938,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.findB`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/findB`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn find_b(
         &self,
         parameters: &super::parameters::FindBParameters,
@@ -2986,6 +3952,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fisher`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/fisher`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fisher(
         &self,
         x: &edm::Untyped,
@@ -2996,6 +3966,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fisherInv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/fisherInv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fisher_inv(
         &self,
         y: &edm::Untyped,
@@ -3006,6 +3980,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fixed`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/fixed`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fixed(
         &self,
         parameters: &super::parameters::FixedParameters,
@@ -3016,6 +3994,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.floor_Math`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/floor_Math`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn floor_math(
         &self,
         parameters: &super::parameters::FloorMathParameters,
@@ -3026,6 +4008,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.floor_Precise`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/floor_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn floor_precise(
         &self,
         parameters: &super::parameters::FloorPreciseParameters,
@@ -3040,6 +4026,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/fv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fv(
         &self,
         parameters: &super::parameters::FvParameters,
@@ -3050,6 +4040,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.fvschedule`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/fvschedule`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn fvschedule(
         &self,
         parameters: &super::parameters::FvscheduleParameters,
@@ -3060,6 +4054,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gamma`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/gamma`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma(
         &self,
         x: &edm::Untyped,
@@ -3070,6 +4068,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gammaLn`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/gammaLn`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_ln(
         &self,
         x: &edm::Untyped,
@@ -3080,6 +4082,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gammaLn_Precise`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/gammaLn_Precise`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_ln_precise(
         &self,
         x: &edm::Untyped,
@@ -3094,6 +4100,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gamma_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/gamma_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_dist(
         &self,
         parameters: &super::parameters::GammaDistParameters,
@@ -3104,6 +4114,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gamma_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/gamma_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gamma_inv(
         &self,
         parameters: &super::parameters::GammaInvParameters,
@@ -3114,6 +4128,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gauss`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/gauss`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gauss(
         &self,
         x: &edm::Untyped,
@@ -3124,6 +4142,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.gcd`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/gcd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn gcd(
         &self,
         values: &edm::Untyped,
@@ -3134,6 +4156,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.geStep`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/geStep`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ge_step(
         &self,
         parameters: &super::parameters::GeStepParameters,
@@ -3144,6 +4170,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.geoMean`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/geoMean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn geo_mean(
         &self,
         values: &edm::Untyped,
@@ -3154,6 +4184,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.harMean`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/harMean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn har_mean(
         &self,
         values: &edm::Untyped,
@@ -3164,6 +4198,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hex2Bin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/hex2Bin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hex2_bin(
         &self,
         parameters: &super::parameters::Hex2BinParameters,
@@ -3174,6 +4212,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hex2Dec`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/hex2Dec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hex2_dec(
         &self,
         number: &edm::Untyped,
@@ -3184,6 +4226,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hex2Oct`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/hex2Oct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hex2_oct(
         &self,
         parameters: &super::parameters::Hex2OctParameters,
@@ -3194,6 +4240,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hlookup`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/hlookup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hlookup(
         &self,
         parameters: &super::parameters::HlookupParameters,
@@ -3204,6 +4254,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hour`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/hour`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hour(
         &self,
         serial_number: &edm::Untyped,
@@ -3214,6 +4268,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hypGeom_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/hypGeom_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hyp_geom_dist(
         &self,
         parameters: &super::parameters::HypGeomDistParameters,
@@ -3228,6 +4286,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.hyperlink`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/hyperlink`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hyperlink(
         &self,
         parameters: &super::parameters::HyperlinkParameters,
@@ -3238,6 +4300,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.if`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/if`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#if(
         &self,
         parameters: &super::parameters::IfParameters,
@@ -3248,6 +4314,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imAbs`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imAbs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_abs(
         &self,
         inumber: &edm::Untyped,
@@ -3258,6 +4328,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imArgument`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imArgument`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_argument(
         &self,
         inumber: &edm::Untyped,
@@ -3268,6 +4342,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imConjugate`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imConjugate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_conjugate(
         &self,
         inumber: &edm::Untyped,
@@ -3282,6 +4360,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCos`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imCos`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_cos(
         &self,
         inumber: &edm::Untyped,
@@ -3292,6 +4374,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCosh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imCosh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_cosh(
         &self,
         inumber: &edm::Untyped,
@@ -3302,6 +4388,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCot`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imCot`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_cot(
         &self,
         inumber: &edm::Untyped,
@@ -3312,6 +4402,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCsc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imCsc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_csc(
         &self,
         inumber: &edm::Untyped,
@@ -3322,6 +4416,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imCsch`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imCsch`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_csch(
         &self,
         inumber: &edm::Untyped,
@@ -3332,6 +4430,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imDiv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imDiv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_div(
         &self,
         parameters: &super::parameters::ImDivParameters,
@@ -3342,6 +4444,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imExp`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imExp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_exp(
         &self,
         inumber: &edm::Untyped,
@@ -3352,6 +4458,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imLn`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imLn`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_ln(
         &self,
         inumber: &edm::Untyped,
@@ -3362,6 +4472,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imLog10`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imLog10`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_log10(
         &self,
         inumber: &edm::Untyped,
@@ -3372,6 +4486,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imLog2`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imLog2`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_log2(
         &self,
         inumber: &edm::Untyped,
@@ -3382,6 +4500,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imPower`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imPower`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_power(
         &self,
         parameters: &super::parameters::ImPowerParameters,
@@ -3392,6 +4514,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imProduct`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imProduct`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_product(
         &self,
         values: &edm::Untyped,
@@ -3402,6 +4528,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imReal`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imReal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_real(
         &self,
         inumber: &edm::Untyped,
@@ -3412,6 +4542,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSec`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imSec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sec(
         &self,
         inumber: &edm::Untyped,
@@ -3422,6 +4556,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSech`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imSech`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sech(
         &self,
         inumber: &edm::Untyped,
@@ -3432,6 +4570,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imSin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sin(
         &self,
         inumber: &edm::Untyped,
@@ -3442,6 +4584,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSinh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imSinh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sinh(
         &self,
         inumber: &edm::Untyped,
@@ -3452,6 +4598,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSqrt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imSqrt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sqrt(
         &self,
         inumber: &edm::Untyped,
@@ -3462,6 +4612,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSub`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imSub`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sub(
         &self,
         parameters: &super::parameters::ImSubParameters,
@@ -3472,6 +4626,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imSum`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imSum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_sum(
         &self,
         values: &edm::Untyped,
@@ -3482,6 +4640,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imTan`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imTan`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn im_tan(
         &self,
         inumber: &edm::Untyped,
@@ -3492,6 +4654,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.imaginary`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/imaginary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn imaginary(
         &self,
         inumber: &edm::Untyped,
@@ -3502,6 +4668,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.int`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/int`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn int(
         &self,
         number: &edm::Untyped,
@@ -3512,6 +4682,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.intRate`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/intRate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn int_rate(
         &self,
         parameters: &super::parameters::IntRateParameters,
@@ -3522,6 +4696,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ipmt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ipmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ipmt(
         &self,
         parameters: &super::parameters::IpmtParameters,
@@ -3532,6 +4710,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.irr`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/irr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn irr(
         &self,
         parameters: &super::parameters::IrrParameters,
@@ -3542,6 +4724,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isErr`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isErr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_err(
         &self,
         value: &edm::Untyped,
@@ -3552,6 +4738,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isError`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isError`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_error(
         &self,
         value: &edm::Untyped,
@@ -3562,6 +4752,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isEven`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isEven`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_even(
         &self,
         number: &edm::Untyped,
@@ -3572,6 +4766,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isFormula`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isFormula`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_formula(
         &self,
         reference: &edm::Untyped,
@@ -3582,6 +4780,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isLogical`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isLogical`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_logical(
         &self,
         value: &edm::Untyped,
@@ -3592,6 +4794,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isNA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isNA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_na(
         &self,
         value: &edm::Untyped,
@@ -3602,6 +4808,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isNonText`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isNonText`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_non_text(
         &self,
         value: &edm::Untyped,
@@ -3612,6 +4822,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isNumber`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isNumber`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_number(
         &self,
         value: &edm::Untyped,
@@ -3622,6 +4836,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isOdd`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isOdd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_odd(
         &self,
         number: &edm::Untyped,
@@ -3632,6 +4850,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isText`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isText`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn is_text(
         &self,
         value: &edm::Untyped,
@@ -3642,6 +4864,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isoWeekNum`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isoWeekNum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn iso_week_num(
         &self,
         date: &edm::Untyped,
@@ -3652,6 +4878,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.iso_Ceiling`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/iso_Ceiling`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn iso_ceiling(
         &self,
         parameters: &super::parameters::IsoCeilingParameters,
@@ -3666,6 +4896,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ispmt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ispmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ispmt(
         &self,
         parameters: &super::parameters::IspmtParameters,
@@ -3676,6 +4910,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.isref`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/isref`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn isref(
         &self,
         value: &edm::Untyped,
@@ -3686,6 +4924,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.kurt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/kurt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn kurt(
         &self,
         values: &edm::Untyped,
@@ -3696,6 +4938,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.large`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/large`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn large(
         &self,
         parameters: &super::parameters::LargeParameters,
@@ -3706,6 +4952,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lcm`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/lcm`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lcm(
         &self,
         values: &edm::Untyped,
@@ -3716,6 +4966,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.left`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/left`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn left(
         &self,
         parameters: &super::parameters::LeftParameters,
@@ -3726,6 +4980,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.leftb`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/leftb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn leftb(
         &self,
         parameters: &super::parameters::LeftbParameters,
@@ -3736,6 +4994,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.len`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/len`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn len(
         &self,
         text: &edm::Untyped,
@@ -3746,6 +5008,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lenb`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/lenb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lenb(
         &self,
         text: &edm::Untyped,
@@ -3756,6 +5022,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ln`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ln`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ln(
         &self,
         number: &edm::Untyped,
@@ -3766,6 +5036,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.log`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/log`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log(
         &self,
         parameters: &super::parameters::LogParameters,
@@ -3776,6 +5050,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.log10`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/log10`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log10(
         &self,
         number: &edm::Untyped,
@@ -3786,6 +5064,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.logNorm_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/logNorm_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log_norm_dist(
         &self,
         parameters: &super::parameters::LogNormDistParameters,
@@ -3800,6 +5082,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.logNorm_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/logNorm_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log_norm_inv(
         &self,
         parameters: &super::parameters::LogNormInvParameters,
@@ -3814,6 +5100,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lookup`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/lookup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lookup(
         &self,
         parameters: &super::parameters::LookupParameters,
@@ -3824,6 +5114,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.lower`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/lower`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lower(
         &self,
         text: &edm::Untyped,
@@ -3834,6 +5128,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.match`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/match`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#match(
         &self,
         parameters: &super::parameters::MatchParameters,
@@ -3844,6 +5142,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.max`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/max`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn max(
         &self,
         values: &edm::Untyped,
@@ -3854,6 +5156,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.maxA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/maxA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn max_a(
         &self,
         values: &edm::Untyped,
@@ -3864,6 +5170,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mduration`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/mduration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mduration(
         &self,
         parameters: &super::parameters::MdurationParameters,
@@ -3874,6 +5184,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.median`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/median`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn median(
         &self,
         values: &edm::Untyped,
@@ -3884,6 +5198,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mid`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/mid`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mid(
         &self,
         parameters: &super::parameters::MidParameters,
@@ -3894,6 +5212,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.midb`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/midb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn midb(
         &self,
         parameters: &super::parameters::MidbParameters,
@@ -3904,6 +5226,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.min`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/min`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn min(
         &self,
         values: &edm::Untyped,
@@ -3914,6 +5240,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.minA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/minA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn min_a(
         &self,
         values: &edm::Untyped,
@@ -3924,6 +5254,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.minute`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/minute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn minute(
         &self,
         serial_number: &edm::Untyped,
@@ -3934,6 +5268,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mirr`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/mirr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mirr(
         &self,
         parameters: &super::parameters::MirrParameters,
@@ -3944,6 +5282,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mod`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/mod`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#mod(
         &self,
         parameters: &super::parameters::ModParameters,
@@ -3954,6 +5296,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.month`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/month`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn month(
         &self,
         serial_number: &edm::Untyped,
@@ -3964,6 +5310,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.mround`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/mround`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mround(
         &self,
         parameters: &super::parameters::MroundParameters,
@@ -3974,6 +5324,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.multiNomial`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/multiNomial`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn multi_nomial(
         &self,
         values: &edm::Untyped,
@@ -3988,6 +5342,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.n`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/n`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn n(
         &self,
         value: &edm::Untyped,
@@ -3998,12 +5356,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.na`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/na`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn na(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("na"))
     }
     /// Bound action `microsoft.graph.negBinom_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/negBinom_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn neg_binom_dist(
         &self,
         parameters: &super::parameters::NegBinomDistParameters,
@@ -4018,6 +5384,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.networkDays`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/networkDays`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn network_days(
         &self,
         parameters: &super::parameters::NetworkDaysParameters,
@@ -4032,6 +5402,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.networkDays_Intl`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/networkDays_Intl`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn network_days_intl(
         &self,
         parameters: &super::parameters::NetworkDaysIntlParameters,
@@ -4046,6 +5420,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.nominal`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/nominal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn nominal(
         &self,
         parameters: &super::parameters::NominalParameters,
@@ -4056,6 +5434,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/norm_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_dist(
         &self,
         parameters: &super::parameters::NormDistParameters,
@@ -4066,6 +5448,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/norm_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_inv(
         &self,
         parameters: &super::parameters::NormInvParameters,
@@ -4076,6 +5462,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_S_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/norm_S_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_s_dist(
         &self,
         parameters: &super::parameters::NormSDistParameters,
@@ -4090,6 +5480,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.norm_S_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/norm_S_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn norm_s_inv(
         &self,
         probability: &edm::Untyped,
@@ -4100,6 +5494,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.not`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/not`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn not(
         &self,
         logical: &edm::Untyped,
@@ -4110,12 +5508,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.now`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/now`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn now(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("now"))
     }
     /// Bound action `microsoft.graph.nper`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/nper`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn nper(
         &self,
         parameters: &super::parameters::NperParameters,
@@ -4126,6 +5532,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.npv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/npv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn npv(
         &self,
         parameters: &super::parameters::NpvParameters,
@@ -4136,6 +5546,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.numberValue`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/numberValue`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn number_value(
         &self,
         parameters: &super::parameters::NumberValueParameters,
@@ -4150,6 +5564,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oct2Bin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/oct2Bin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn oct2_bin(
         &self,
         parameters: &super::parameters::Oct2BinParameters,
@@ -4160,6 +5578,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oct2Dec`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/oct2Dec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn oct2_dec(
         &self,
         number: &edm::Untyped,
@@ -4170,6 +5592,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oct2Hex`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/oct2Hex`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn oct2_hex(
         &self,
         parameters: &super::parameters::Oct2HexParameters,
@@ -4180,6 +5606,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.odd`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/odd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd(
         &self,
         number: &edm::Untyped,
@@ -4190,6 +5620,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddFPrice`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/oddFPrice`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_f_price(
         &self,
         parameters: &super::parameters::OddFPriceParameters,
@@ -4200,6 +5634,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddFYield`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/oddFYield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_f_yield(
         &self,
         parameters: &super::parameters::OddFYieldParameters,
@@ -4210,6 +5648,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddLPrice`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/oddLPrice`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_l_price(
         &self,
         parameters: &super::parameters::OddLPriceParameters,
@@ -4220,6 +5662,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.oddLYield`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/oddLYield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn odd_l_yield(
         &self,
         parameters: &super::parameters::OddLYieldParameters,
@@ -4230,6 +5676,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.or`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/or`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn or(
         &self,
         values: &edm::Untyped,
@@ -4240,6 +5690,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.pduration`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/pduration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pduration(
         &self,
         parameters: &super::parameters::PdurationParameters,
@@ -4250,6 +5704,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentRank_Exc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/percentRank_Exc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percent_rank_exc(
         &self,
         parameters: &super::parameters::PercentRankExcParameters,
@@ -4264,6 +5722,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentRank_Inc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/percentRank_Inc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percent_rank_inc(
         &self,
         parameters: &super::parameters::PercentRankIncParameters,
@@ -4278,6 +5740,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentile_Exc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/percentile_Exc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percentile_exc(
         &self,
         parameters: &super::parameters::PercentileExcParameters,
@@ -4292,6 +5758,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.percentile_Inc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/percentile_Inc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn percentile_inc(
         &self,
         parameters: &super::parameters::PercentileIncParameters,
@@ -4306,6 +5776,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.permut`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/permut`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permut(
         &self,
         parameters: &super::parameters::PermutParameters,
@@ -4316,6 +5790,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.permutationa`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/permutationa`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permutationa(
         &self,
         parameters: &super::parameters::PermutationaParameters,
@@ -4330,6 +5808,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.phi`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/phi`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn phi(
         &self,
         x: &edm::Untyped,
@@ -4340,12 +5822,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.pi`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/pi`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pi(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("pi"))
     }
     /// Bound action `microsoft.graph.pmt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/pmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pmt(
         &self,
         parameters: &super::parameters::PmtParameters,
@@ -4356,6 +5846,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.poisson_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/poisson_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn poisson_dist(
         &self,
         parameters: &super::parameters::PoissonDistParameters,
@@ -4370,6 +5864,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.power`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/power`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn power(
         &self,
         parameters: &super::parameters::PowerParameters,
@@ -4380,6 +5878,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.ppmt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/ppmt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ppmt(
         &self,
         parameters: &super::parameters::PpmtParameters,
@@ -4390,6 +5892,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.price`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/price`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn price(
         &self,
         parameters: &super::parameters::PriceParameters,
@@ -4400,6 +5906,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.priceDisc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/priceDisc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn price_disc(
         &self,
         parameters: &super::parameters::PriceDiscParameters,
@@ -4410,6 +5920,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.priceMat`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/priceMat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn price_mat(
         &self,
         parameters: &super::parameters::PriceMatParameters,
@@ -4420,6 +5934,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.product`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/product`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn product(
         &self,
         values: &edm::Untyped,
@@ -4430,6 +5948,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.proper`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/proper`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn proper(
         &self,
         text: &edm::Untyped,
@@ -4440,6 +5962,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.pv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/pv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pv(
         &self,
         parameters: &super::parameters::PvParameters,
@@ -4450,6 +5976,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.quartile_Exc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/quartile_Exc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn quartile_exc(
         &self,
         parameters: &super::parameters::QuartileExcParameters,
@@ -4464,6 +5994,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.quartile_Inc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/quartile_Inc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn quartile_inc(
         &self,
         parameters: &super::parameters::QuartileIncParameters,
@@ -4478,6 +6012,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.quotient`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/quotient`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn quotient(
         &self,
         parameters: &super::parameters::QuotientParameters,
@@ -4488,6 +6026,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.radians`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/radians`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn radians(
         &self,
         angle: &edm::Untyped,
@@ -4498,12 +6040,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rand`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rand`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rand(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("rand"))
     }
     /// Bound action `microsoft.graph.randBetween`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/randBetween`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rand_between(
         &self,
         parameters: &super::parameters::RandBetweenParameters,
@@ -4518,6 +6068,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rank_Avg`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rank_Avg`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rank_avg(
         &self,
         parameters: &super::parameters::RankAvgParameters,
@@ -4528,6 +6082,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rank_Eq`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rank_Eq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rank_eq(
         &self,
         parameters: &super::parameters::RankEqParameters,
@@ -4538,6 +6096,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rate`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rate(
         &self,
         parameters: &super::parameters::RateParameters,
@@ -4548,6 +6110,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.received`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/received`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn received(
         &self,
         parameters: &super::parameters::ReceivedParameters,
@@ -4558,6 +6124,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.replace`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/replace`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace(
         &self,
         parameters: &super::parameters::ReplaceParameters,
@@ -4568,6 +6138,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.replaceB`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/replaceB`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn replace_b(
         &self,
         parameters: &super::parameters::ReplaceBParameters,
@@ -4578,6 +6152,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rept`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rept`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rept(
         &self,
         parameters: &super::parameters::ReptParameters,
@@ -4588,6 +6166,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.right`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/right`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn right(
         &self,
         parameters: &super::parameters::RightParameters,
@@ -4598,6 +6180,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rightb`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rightb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rightb(
         &self,
         parameters: &super::parameters::RightbParameters,
@@ -4608,6 +6194,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.roman`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/roman`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn roman(
         &self,
         parameters: &super::parameters::RomanParameters,
@@ -4618,6 +6208,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.round`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/round`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn round(
         &self,
         parameters: &super::parameters::RoundParameters,
@@ -4628,6 +6222,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.roundDown`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/roundDown`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn round_down(
         &self,
         parameters: &super::parameters::RoundDownParameters,
@@ -4638,6 +6236,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.roundUp`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/roundUp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn round_up(
         &self,
         parameters: &super::parameters::RoundUpParameters,
@@ -4648,6 +6250,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rows`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rows`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rows(
         &self,
         array: &edm::Untyped,
@@ -4658,6 +6264,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.rri`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/rri`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rri(
         &self,
         parameters: &super::parameters::RriParameters,
@@ -4668,6 +6278,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sec`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sec`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sec(
         &self,
         number: &edm::Untyped,
@@ -4678,6 +6292,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sech`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sech`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sech(
         &self,
         number: &edm::Untyped,
@@ -4688,6 +6306,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.second`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/second`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn second(
         &self,
         serial_number: &edm::Untyped,
@@ -4698,6 +6320,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.seriesSum`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/seriesSum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn series_sum(
         &self,
         parameters: &super::parameters::SeriesSumParameters,
@@ -4708,6 +6334,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sheet`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sheet`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sheet(
         &self,
         value: &edm::Untyped,
@@ -4718,6 +6348,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sheets`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sheets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sheets(
         &self,
         reference: &edm::Untyped,
@@ -4728,6 +6362,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sign`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sign(
         &self,
         number: &edm::Untyped,
@@ -4738,6 +6376,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sin`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sin(
         &self,
         number: &edm::Untyped,
@@ -4748,6 +6390,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sinh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sinh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sinh(
         &self,
         number: &edm::Untyped,
@@ -4758,6 +6404,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.skew`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/skew`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn skew(
         &self,
         values: &edm::Untyped,
@@ -4768,6 +6418,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.skew_p`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/skew_p`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn skew_p(
         &self,
         values: &edm::Untyped,
@@ -4778,6 +6432,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sln`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sln`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sln(
         &self,
         parameters: &super::parameters::SlnParameters,
@@ -4788,6 +6446,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.small`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/small`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn small(
         &self,
         parameters: &super::parameters::SmallParameters,
@@ -4798,6 +6460,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sqrt`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sqrt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sqrt(
         &self,
         number: &edm::Untyped,
@@ -4808,6 +6474,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sqrtPi`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sqrtPi`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sqrt_pi(
         &self,
         number: &edm::Untyped,
@@ -4818,6 +6488,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDevA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/stDevA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_a(
         &self,
         values: &edm::Untyped,
@@ -4828,6 +6502,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDevPA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/stDevPA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_pa(
         &self,
         values: &edm::Untyped,
@@ -4838,6 +6516,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDev_P`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/stDev_P`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_p(
         &self,
         values: &edm::Untyped,
@@ -4848,6 +6530,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.stDev_S`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/stDev_S`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn st_dev_s(
         &self,
         values: &edm::Untyped,
@@ -4858,6 +6544,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.standardize`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/standardize`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn standardize(
         &self,
         parameters: &super::parameters::StandardizeParameters,
@@ -4872,6 +6562,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.substitute`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/substitute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn substitute(
         &self,
         parameters: &super::parameters::SubstituteParameters,
@@ -4882,6 +6576,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.subtotal`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/subtotal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn subtotal(
         &self,
         parameters: &super::parameters::SubtotalParameters,
@@ -4892,6 +6590,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sum`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum(
         &self,
         values: &edm::Untyped,
@@ -4902,6 +6604,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sumIf`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sumIf`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum_if(
         &self,
         parameters: &super::parameters::SumIfParameters,
@@ -4912,6 +6618,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sumIfs`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sumIfs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum_ifs(
         &self,
         parameters: &super::parameters::SumIfsParameters,
@@ -4922,6 +6632,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.sumSq`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/sumSq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sum_sq(
         &self,
         values: &edm::Untyped,
@@ -4932,6 +6646,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.syd`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/syd`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn syd(
         &self,
         parameters: &super::parameters::SydParameters,
@@ -4942,6 +6660,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/t`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t(
         &self,
         value: &edm::Untyped,
@@ -4952,6 +6674,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/t_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_dist(
         &self,
         parameters: &super::parameters::TDistParameters,
@@ -4962,6 +6688,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Dist_2T`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/t_Dist_2T`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_dist_2t(
         &self,
         parameters: &super::parameters::TDist2tParameters,
@@ -4972,6 +6702,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Dist_RT`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/t_Dist_RT`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_dist_rt(
         &self,
         parameters: &super::parameters::TDistRtParameters,
@@ -4982,6 +6716,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Inv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/t_Inv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_inv(
         &self,
         parameters: &super::parameters::TInvParameters,
@@ -4992,6 +6730,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.t_Inv_2T`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/t_Inv_2T`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn t_inv_2t(
         &self,
         parameters: &super::parameters::TInv2tParameters,
@@ -5002,6 +6744,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tan`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/tan`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tan(
         &self,
         number: &edm::Untyped,
@@ -5012,6 +6758,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tanh`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/tanh`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tanh(
         &self,
         number: &edm::Untyped,
@@ -5022,6 +6772,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tbillEq`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/tbillEq`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tbill_eq(
         &self,
         parameters: &super::parameters::TbillEqParameters,
@@ -5032,6 +6786,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tbillPrice`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/tbillPrice`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tbill_price(
         &self,
         parameters: &super::parameters::TbillPriceParameters,
@@ -5042,6 +6800,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.tbillYield`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/tbillYield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn tbill_yield(
         &self,
         parameters: &super::parameters::TbillYieldParameters,
@@ -5052,6 +6814,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.text`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/text`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn text(
         &self,
         parameters: &super::parameters::TextParameters,
@@ -5062,6 +6828,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.time`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/time`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn time(
         &self,
         parameters: &super::parameters::TimeParameters,
@@ -5072,6 +6842,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.timevalue`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/timevalue`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn timevalue(
         &self,
         time_text: &edm::Untyped,
@@ -5082,12 +6856,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.today`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/today`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn today(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("today"))
     }
     /// Bound action `microsoft.graph.trim`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/trim`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn trim(
         &self,
         text: &edm::Untyped,
@@ -5098,6 +6880,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.trimMean`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/trimMean`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn trim_mean(
         &self,
         parameters: &super::parameters::TrimMeanParameters,
@@ -5108,12 +6894,20 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.true`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/true`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#true(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("true"))
     }
     /// Bound action `microsoft.graph.trunc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/trunc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn trunc(
         &self,
         parameters: &super::parameters::TruncParameters,
@@ -5124,6 +6918,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.type`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/type`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#type(
         &self,
         value: &edm::Untyped,
@@ -5134,6 +6932,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.unichar`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/unichar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unichar(
         &self,
         number: &edm::Untyped,
@@ -5144,6 +6946,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.unicode`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/unicode`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unicode(
         &self,
         text: &edm::Untyped,
@@ -5154,6 +6960,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.upper`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/upper`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn upper(
         &self,
         text: &edm::Untyped,
@@ -5164,6 +6974,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.usdollar`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/usdollar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn usdollar(
         &self,
         parameters: &super::parameters::UsdollarParameters,
@@ -5174,6 +6988,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.value`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/value`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn value(
         &self,
         text: &edm::Untyped,
@@ -5184,6 +7002,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.varA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/varA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_a(
         &self,
         values: &edm::Untyped,
@@ -5194,6 +7016,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.varPA`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/varPA`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_pa(
         &self,
         values: &edm::Untyped,
@@ -5204,6 +7030,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.var_P`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/var_P`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_p(
         &self,
         values: &edm::Untyped,
@@ -5214,6 +7044,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.var_S`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/var_S`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn var_s(
         &self,
         values: &edm::Untyped,
@@ -5224,6 +7058,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.vdb`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/vdb`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn vdb(
         &self,
         parameters: &super::parameters::VdbParameters,
@@ -5234,6 +7072,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.vlookup`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/vlookup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn vlookup(
         &self,
         parameters: &super::parameters::VlookupParameters,
@@ -5244,6 +7086,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.weekNum`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/weekNum`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn week_num(
         &self,
         parameters: &super::parameters::WeekNumParameters,
@@ -5254,6 +7100,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.weekday`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/weekday`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn weekday(
         &self,
         parameters: &super::parameters::WeekdayParameters,
@@ -5264,6 +7114,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.weibull_Dist`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/weibull_Dist`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn weibull_dist(
         &self,
         parameters: &super::parameters::WeibullDistParameters,
@@ -5278,6 +7132,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.workDay`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/workDay`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn work_day(
         &self,
         parameters: &super::parameters::WorkDayParameters,
@@ -5288,6 +7146,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.workDay_Intl`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/workDay_Intl`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn work_day_intl(
         &self,
         parameters: &super::parameters::WorkDayIntlParameters,
@@ -5302,6 +7164,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.xirr`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/xirr`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn xirr(
         &self,
         parameters: &super::parameters::XirrParameters,
@@ -5312,6 +7178,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.xnpv`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/xnpv`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn xnpv(
         &self,
         parameters: &super::parameters::XnpvParameters,
@@ -5322,6 +7192,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.xor`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/xor`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn xor(
         &self,
         values: &edm::Untyped,
@@ -5332,6 +7206,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.year`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/year`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn year(
         &self,
         serial_number: &edm::Untyped,
@@ -5342,6 +7220,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yearFrac`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/yearFrac`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn year_frac(
         &self,
         parameters: &super::parameters::YearFracParameters,
@@ -5352,6 +7234,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yield`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/yield`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#yield(
         &self,
         parameters: &super::parameters::YieldParameters,
@@ -5362,6 +7248,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yieldDisc`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/yieldDisc`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn yield_disc(
         &self,
         parameters: &super::parameters::YieldDiscParameters,
@@ -5372,6 +7262,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.yieldMat`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/yieldMat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn yield_mat(
         &self,
         parameters: &super::parameters::YieldMatParameters,
@@ -5382,6 +7276,10 @@ impl WorkbookFunctionsRequestBuilder {
     /// Bound action `microsoft.graph.z_Test`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/functions/z_Test`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn z_test(
         &self,
         parameters: &super::parameters::ZTestParameters,
@@ -5410,6 +7308,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/names`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookNamedItem>> {
@@ -5418,6 +7320,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/names/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5425,6 +7331,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/names`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -5441,6 +7351,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/names/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookNamedItemCollectionAddParameters,
@@ -5455,6 +7369,10 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.addFormulaLocal`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/names/addFormulaLocal`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_formula_local(
         &self,
         parameters: &super::parameters::AddFormulaLocalParameters,
@@ -5486,12 +7404,20 @@ impl WorkbookNamedItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/names/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookNamedItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook/names/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -5501,6 +7427,10 @@ impl WorkbookNamedItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook/names/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5516,6 +7446,12 @@ impl WorkbookNamedItemRequestBuilder {
     /// The link (`$ref`) of `worksheet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/workbook/names/{id}/worksheet/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/root/workbook/names/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/workbook/names/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/workbook/names/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5525,6 +7461,10 @@ impl WorkbookNamedItemRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/names/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -5551,6 +7491,10 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookOperation>> {
@@ -5559,6 +7503,10 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5566,6 +7514,10 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -5597,12 +7549,20 @@ impl WorkbookOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -5612,6 +7572,10 @@ impl WorkbookOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5634,6 +7598,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/pivotTables`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookPivotTable>> {
@@ -5642,6 +7610,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/pivotTables/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5649,6 +7621,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets/{id}/pivotTables`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -5665,6 +7641,10 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Bound action `microsoft.graph.refreshAll`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets/{id}/pivotTables/refreshAll`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh_all(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5692,12 +7672,20 @@ impl WorkbookPivotTableRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookPivotTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -5707,6 +7695,10 @@ impl WorkbookPivotTableRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5722,6 +7714,12 @@ impl WorkbookPivotTableRequestBuilder {
     /// The link (`$ref`) of `worksheet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/worksheet/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/worksheet/$ref`: no permission listed in the pinned permissions table.
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5731,6 +7729,10 @@ impl WorkbookPivotTableRequestBuilder {
     /// Bound action `microsoft.graph.refresh`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/refresh`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -5753,6 +7755,10 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookRangeBorder>> {
@@ -5761,6 +7767,10 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5768,6 +7778,10 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookRangeBorder,
@@ -5785,6 +7799,10 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -5796,6 +7814,10 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -5826,12 +7848,20 @@ impl WorkbookRangeBorderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeBorder`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeBorder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeBorder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeBorder,
@@ -5841,6 +7871,10 @@ impl WorkbookRangeBorderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeBorder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5864,12 +7898,20 @@ impl WorkbookRangeFillRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFill`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeFill> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFill`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeFill,
@@ -5879,12 +7921,20 @@ impl WorkbookRangeFillRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFill`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFill/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -5906,12 +7956,20 @@ impl WorkbookRangeFontRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/font`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeFont> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/font`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeFont,
@@ -5921,6 +7979,10 @@ impl WorkbookRangeFontRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/font`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5944,12 +8006,20 @@ impl WorkbookRangeFormatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeFormat,
@@ -5959,6 +8029,10 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6002,6 +8076,10 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Bound action `microsoft.graph.autofitColumns`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/autofitColumns`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn autofit_columns(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6012,6 +8090,10 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Bound action `microsoft.graph.autofitRows`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/autofitRows`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn autofit_rows(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6037,18 +8119,30 @@ impl WorkbookRangeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::WorkbookRange) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6083,6 +8177,12 @@ impl WorkbookRangeRequestBuilder {
     /// The link (`$ref`) of `worksheet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/worksheet/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/worksheet/$ref`: no permission listed in the pinned permissions table.
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6094,6 +8194,10 @@ impl WorkbookRangeRequestBuilder {
     /// Optional parameters (`another_range`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/boundingRect(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn bounding_rect(
         &self,
         another_range: Option<&str>,
@@ -6115,6 +8219,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.cell`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/cell(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cell(
         &self,
         row: i32,
@@ -6135,6 +8243,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self, apply_to: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
             .json_member_body("applyTo", Some(apply_to))
@@ -6142,6 +8254,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.column`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/column(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn column(
         &self,
         column: i32,
@@ -6155,6 +8271,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.columnsAfter`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/columnsAfter(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn columns_after(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6167,6 +8287,10 @@ impl WorkbookRangeRequestBuilder {
     /// Optional parameters (`count`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/columnsAfter(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `columns_after_2` because `columns_after` is taken here (by another method, or by a standard trait method of the builders).
     pub fn columns_after_2(
@@ -6185,6 +8309,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.columnsBefore`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/columnsBefore(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn columns_before(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6197,6 +8325,10 @@ impl WorkbookRangeRequestBuilder {
     /// Optional parameters (`count`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/columnsBefore(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `columns_before_2` because `columns_before` is taken here (by another method, or by a standard trait method of the builders).
     pub fn columns_before_2(
@@ -6216,6 +8348,10 @@ impl WorkbookRangeRequestBuilder {
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/delete`
     ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `delete_2` because `delete` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delete_2(&self, shift: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("delete"))
@@ -6224,6 +8360,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.entireColumn`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/entireColumn(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn entire_column(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6234,6 +8374,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.entireRow`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/entireRow(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn entire_row(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6244,6 +8388,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound action `microsoft.graph.insert`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/insert`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn insert(
         &self,
         shift: &str,
@@ -6256,6 +8404,10 @@ impl WorkbookRangeRequestBuilder {
     /// Optional parameters (`another_range`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/intersection(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn intersection(
         &self,
         another_range: Option<&str>,
@@ -6277,6 +8429,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.lastCell`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/lastCell(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn last_cell(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6287,6 +8443,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.lastColumn`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/lastColumn(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn last_column(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6297,6 +8457,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.lastRow`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/lastRow(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn last_row(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6307,6 +8471,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound action `microsoft.graph.merge`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/merge`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn merge(&self, across: bool) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("merge"))
             .json_member_body("across", Some(&across))
@@ -6314,6 +8482,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.offsetRange`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/offsetRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn offset_range(
         &self,
         row_offset: i32,
@@ -6334,6 +8506,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.resizedRange`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/resizedRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn resized_range(
         &self,
         delta_rows: i32,
@@ -6354,6 +8530,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.row`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/row(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn row(&self, row: i32) -> Request<models::microsoft_graph::WorkbookRange> {
         let path = self
             .path
@@ -6364,6 +8544,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.rowsAbove`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/rowsAbove(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rows_above(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6376,6 +8560,10 @@ impl WorkbookRangeRequestBuilder {
     /// Optional parameters (`count`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/rowsAbove(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `rows_above_2` because `rows_above` is taken here (by another method, or by a standard trait method of the builders).
     pub fn rows_above_2(
@@ -6394,6 +8582,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.rowsBelow`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/rowsBelow(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rows_below(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6406,6 +8598,10 @@ impl WorkbookRangeRequestBuilder {
     /// Optional parameters (`count`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/rowsBelow(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `rows_below_2` because `rows_below` is taken here (by another method, or by a standard trait method of the builders).
     pub fn rows_below_2(
@@ -6424,12 +8620,20 @@ impl WorkbookRangeRequestBuilder {
     /// Bound action `microsoft.graph.unmerge`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/unmerge`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unmerge(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unmerge"))
     }
     /// Bound function `microsoft.graph.usedRange`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/usedRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn used_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6440,6 +8644,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.usedRange`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/usedRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `used_range_2` because `used_range` is taken here (by another method, or by a standard trait method of the builders).
     pub fn used_range_2(
@@ -6458,6 +8666,10 @@ impl WorkbookRangeRequestBuilder {
     /// Bound function `microsoft.graph.visibleView`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/visibleView(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn visible_view(&self) -> Request<models::microsoft_graph::WorkbookRangeView> {
         Request::json(
             &self.client,
@@ -6485,12 +8697,20 @@ impl WorkbookRangeSortRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeSort`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeSort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeSort`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeSort,
@@ -6500,12 +8720,20 @@ impl WorkbookRangeSortRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeSort`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.apply`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeSort/apply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply(
         &self,
         parameters: &super::parameters::WorkbookRangeSortApplyParameters,
@@ -6532,6 +8760,10 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/rows`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookRangeView>> {
@@ -6540,6 +8772,10 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/rows/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6547,6 +8783,10 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/rows`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookRangeView,
@@ -6563,6 +8803,10 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/rows/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -6593,12 +8837,20 @@ impl WorkbookRangeViewRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeView> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeView,
@@ -6608,6 +8860,10 @@ impl WorkbookRangeViewRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6624,6 +8880,10 @@ impl WorkbookRangeViewRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -6651,18 +8911,30 @@ impl WorkbookRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Workbook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Workbook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6737,6 +9009,10 @@ impl WorkbookRequestBuilder {
     /// Bound action `microsoft.graph.closeSession`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/closeSession`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn close_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6747,6 +9023,10 @@ impl WorkbookRequestBuilder {
     /// Bound action `microsoft.graph.createSession`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/createSession`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_session(
         &self,
         persist_changes: bool,
@@ -6761,6 +9041,10 @@ impl WorkbookRequestBuilder {
     /// Bound action `microsoft.graph.refreshSession`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/refreshSession`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn refresh_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6771,6 +9055,10 @@ impl WorkbookRequestBuilder {
     /// Bound function `microsoft.graph.sessionInfoResource`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/sessionInfoResource(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn session_info_resource(
         &self,
         key: &str,
@@ -6787,6 +9075,10 @@ impl WorkbookRequestBuilder {
     /// Bound function `microsoft.graph.tableRowOperationResult`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tableRowOperationResult(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn table_row_operation_result(
         &self,
         key: &str,
@@ -6821,6 +9113,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTable>> {
@@ -6829,6 +9125,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6836,6 +9136,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTable,
@@ -6852,6 +9156,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableCollectionAddParameters,
@@ -6867,6 +9175,10 @@ impl WorkbookTableCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -6878,6 +9190,10 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -6907,6 +9223,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/columns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableColumn>> {
@@ -6915,6 +9235,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/columns/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6922,6 +9246,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/columns`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -6938,6 +9266,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/columns/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableColumnCollectionAddParameters,
@@ -6953,6 +9285,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/columns/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -6964,6 +9300,10 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/columns/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -6994,12 +9334,20 @@ impl WorkbookTableColumnRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableColumn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -7009,6 +9357,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7024,6 +9376,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.dataBodyRange`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn/dataBodyRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7034,6 +9390,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.headerRowRange`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn/headerRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7044,6 +9404,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7054,6 +9418,10 @@ impl WorkbookTableColumnRequestBuilder {
     /// Bound function `microsoft.graph.totalRowRange`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn/totalRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7081,18 +9449,30 @@ impl WorkbookTableRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook/tables/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::WorkbookTable) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook/tables/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7137,6 +9517,12 @@ impl WorkbookTableRequestBuilder {
     /// The link (`$ref`) of `worksheet` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/workbook/tables/{id}/worksheet/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/root/workbook/tables/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/workbook/tables/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/workbook/tables/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7146,6 +9532,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound action `microsoft.graph.clearFilters`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/clearFilters`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7156,6 +9546,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound action `microsoft.graph.convertToRange`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/convertToRange`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn convert_to_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7166,6 +9560,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.dataBodyRange`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/dataBodyRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7176,6 +9574,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.headerRowRange`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/headerRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7186,6 +9588,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7196,6 +9602,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound action `microsoft.graph.reapplyFilters`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/reapplyFilters`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reapply_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7206,6 +9616,10 @@ impl WorkbookTableRequestBuilder {
     /// Bound function `microsoft.graph.totalRowRange`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/totalRowRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7232,6 +9646,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/rows`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableRow>> {
@@ -7240,6 +9658,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/rows/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7247,6 +9669,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/rows`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -7263,6 +9689,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/rows/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableRowCollectionAddParameters,
@@ -7278,6 +9708,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/rows/count(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
@@ -7289,6 +9723,10 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Bound function `microsoft.graph.itemAt`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/tables/{id}/rows/itemAt(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn item_at(
         &self,
         index: i32,
@@ -7319,12 +9757,20 @@ impl WorkbookTableRowRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableRow`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableRow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableRow`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -7334,12 +9780,20 @@ impl WorkbookTableRowRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableRow`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableRow/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7367,12 +9821,20 @@ impl WorkbookTableSortRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableSort`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableSort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableSort`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableSort,
@@ -7382,12 +9844,20 @@ impl WorkbookTableSortRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableSort`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.apply`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableSort/apply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn apply(
         &self,
         parameters: &super::parameters::WorkbookTableSortApplyParameters,
@@ -7398,12 +9868,20 @@ impl WorkbookTableSortRequestBuilder {
     /// Bound action `microsoft.graph.clear`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableSort/clear`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
     /// Bound action `microsoft.graph.reapply`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableSort/reapply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reapply(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reapply"))
     }
@@ -7426,6 +9904,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookWorksheet>> {
@@ -7434,6 +9916,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7441,6 +9927,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -7457,6 +9947,10 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets/add`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add(
         &self,
         name: &str,
@@ -7488,12 +9982,20 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookWorksheetProtection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheetProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookWorksheetProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheetProtection,
@@ -7503,12 +10005,20 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookWorksheetProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.protect`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookWorksheetProtection/protect`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn protect(
         &self,
         options: &models::microsoft_graph::WorkbookWorksheetProtectionOptions,
@@ -7519,6 +10029,10 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Bound action `microsoft.graph.unprotect`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookWorksheetProtection/unprotect`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unprotect(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unprotect"))
     }
@@ -7542,12 +10056,20 @@ impl WorkbookWorksheetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/workbook/worksheets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -7557,6 +10079,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/workbook/worksheets/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7612,6 +10138,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.cell`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/cell(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cell(
         &self,
         row: i32,
@@ -7632,6 +10162,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.range`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7644,6 +10178,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Optional parameters (`address`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/range(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `range_2` because `range` is taken here (by another method, or by a standard trait method of the builders).
     pub fn range_2(
@@ -7662,6 +10200,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.usedRange`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/usedRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn used_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7672,6 +10214,10 @@ impl WorkbookWorksheetRequestBuilder {
     /// Bound function `microsoft.graph.usedRange`.
     ///
     /// HTTP: `GET /drives/{id}/root/workbook/worksheets/{id}/usedRange(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `used_range_2` because `used_range` is taken here (by another method, or by a standard trait method of the builders).
     pub fn used_range_2(
@@ -7706,6 +10252,10 @@ impl WorkforceIntegrationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teamwork/workforceIntegrations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkforceIntegration>> {
@@ -7714,6 +10264,10 @@ impl WorkforceIntegrationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teamwork/workforceIntegrations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7721,6 +10275,10 @@ impl WorkforceIntegrationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teamwork/workforceIntegrations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkforceIntegration,
@@ -7754,12 +10312,20 @@ impl WorkforceIntegrationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teamwork/workforceIntegrations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkforceIntegration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teamwork/workforceIntegrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkforceIntegration,
@@ -7769,12 +10335,20 @@ impl WorkforceIntegrationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teamwork/workforceIntegrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /teamwork/workforceIntegrations/{id}/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7816,12 +10390,20 @@ impl WorkingTimeScheduleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/solutions/workingTimeSchedule`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::WorkingTimeSchedule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/solutions/workingTimeSchedule`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkingTimeSchedule,
@@ -7831,12 +10413,20 @@ impl WorkingTimeScheduleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/solutions/workingTimeSchedule`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.endWorkingTime`.
     ///
     /// HTTP: `POST /me/solutions/workingTimeSchedule/endWorkingTime`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn end_working_time(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7847,6 +10437,10 @@ impl WorkingTimeScheduleRequestBuilder {
     /// Bound action `microsoft.graph.startWorkingTime`.
     ///
     /// HTTP: `POST /me/solutions/workingTimeSchedule/startWorkingTime`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start_working_time(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7873,12 +10467,20 @@ impl WorkspaceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/workspaces`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Workspace>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/workspaces/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7886,6 +10488,10 @@ impl WorkspaceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.roomList/workspaces`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Workspace,
@@ -7919,18 +10525,30 @@ impl WorkspaceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/workspaces/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Workspace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.roomList/workspaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Workspace) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.roomList/workspaces/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7947,6 +10565,10 @@ impl WorkspaceRequestBuilder {
     /// Bound function `microsoft.graph.descendants`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.roomList/workspaces/{id}/descendants(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -7987,6 +10609,10 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7999,6 +10625,10 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8006,6 +10636,10 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,

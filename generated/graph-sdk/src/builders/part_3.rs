@@ -36,6 +36,10 @@ impl BaseSitePageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/pages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBaseSitePage>> {
@@ -44,6 +48,10 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/pages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +59,10 @@ impl BaseSitePageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/pages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBaseSitePage,
@@ -108,12 +120,20 @@ impl BaseSitePageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/pages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBaseSitePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/pages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBaseSitePage,
@@ -123,6 +143,10 @@ impl BaseSitePageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/pages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -163,6 +187,12 @@ impl BaseSitePageRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/pages/{id}/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/pages/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/pages/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/pages/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -172,6 +202,12 @@ impl BaseSitePageRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/pages/{id}/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/pages/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/pages/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/pages/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -206,6 +242,10 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /informationProtection/bitlocker/recoveryKeys`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BitlockerRecoveryKey>> {
@@ -214,6 +254,10 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /informationProtection/bitlocker/recoveryKeys/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -221,6 +265,10 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /informationProtection/bitlocker/recoveryKeys`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BitlockerRecoveryKey,
@@ -252,12 +300,20 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /informationProtection/bitlocker/recoveryKeys/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BitlockerRecoveryKey> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /informationProtection/bitlocker/recoveryKeys/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BitlockerRecoveryKey,
@@ -267,6 +323,10 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /informationProtection/bitlocker/recoveryKeys/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -290,18 +350,30 @@ impl BitlockerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /informationProtection/bitlocker`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Bitlocker> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /informationProtection/bitlocker`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Bitlocker) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /informationProtection/bitlocker`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -336,6 +408,10 @@ impl BookingAppointmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/appointments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingAppointment>> {
@@ -344,6 +420,10 @@ impl BookingAppointmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/appointments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -351,6 +431,10 @@ impl BookingAppointmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/appointments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingAppointment,
@@ -384,12 +468,20 @@ impl BookingAppointmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/appointments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BookingAppointment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/bookingBusinesses/{id}/appointments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingAppointment,
@@ -399,12 +491,20 @@ impl BookingAppointmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/bookingBusinesses/{id}/appointments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/appointments/{id}/cancel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self, cancellation_message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
             .json_member_body("cancellationMessage", Some(cancellation_message))
@@ -428,6 +528,10 @@ impl BookingBusinessCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingBusiness>> {
@@ -436,6 +540,10 @@ impl BookingBusinessCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -443,6 +551,10 @@ impl BookingBusinessCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/bookingBusinesses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingBusiness,
@@ -476,12 +588,20 @@ impl BookingBusinessRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BookingBusiness> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/bookingBusinesses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingBusiness,
@@ -491,6 +611,10 @@ impl BookingBusinessRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/bookingBusinesses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -557,6 +681,10 @@ impl BookingBusinessRequestBuilder {
     /// Bound action `microsoft.graph.getStaffAvailability`.
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/getStaffAvailability`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_staff_availability(
         &self,
         parameters: &super::parameters::GetStaffAvailabilityParameters,
@@ -571,12 +699,20 @@ impl BookingBusinessRequestBuilder {
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/publish`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
     /// Bound action `microsoft.graph.unpublish`.
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/unpublish`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unpublish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unpublish"))
     }
@@ -599,6 +735,10 @@ impl BookingCurrencyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/bookingCurrencies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingCurrency>> {
@@ -607,6 +747,10 @@ impl BookingCurrencyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/bookingCurrencies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -614,6 +758,10 @@ impl BookingCurrencyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/bookingCurrencies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingCurrency,
@@ -645,12 +793,20 @@ impl BookingCurrencyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/bookingCurrencies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BookingCurrency> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/bookingCurrencies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingCurrency,
@@ -660,6 +816,10 @@ impl BookingCurrencyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/bookingCurrencies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -682,6 +842,10 @@ impl BookingCustomQuestionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/customQuestions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingCustomQuestion>> {
@@ -690,6 +854,10 @@ impl BookingCustomQuestionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/customQuestions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -697,6 +865,10 @@ impl BookingCustomQuestionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/customQuestions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingCustomQuestion,
@@ -728,12 +900,20 @@ impl BookingCustomQuestionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/customQuestions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BookingCustomQuestion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/bookingBusinesses/{id}/customQuestions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingCustomQuestion,
@@ -743,6 +923,10 @@ impl BookingCustomQuestionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/bookingBusinesses/{id}/customQuestions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -765,6 +949,10 @@ impl BookingCustomerBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/customers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBookingCustomerBase>> {
@@ -773,6 +961,10 @@ impl BookingCustomerBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/customers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -780,6 +972,10 @@ impl BookingCustomerBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/customers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBookingCustomerBase,
@@ -811,12 +1007,20 @@ impl BookingCustomerBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/customers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBookingCustomerBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/bookingBusinesses/{id}/customers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBookingCustomerBase,
@@ -826,6 +1030,10 @@ impl BookingCustomerBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/bookingBusinesses/{id}/customers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -848,6 +1056,10 @@ impl BookingServiceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/services`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingService>> {
@@ -856,6 +1068,10 @@ impl BookingServiceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/services/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -863,6 +1079,10 @@ impl BookingServiceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/services`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingService,
@@ -894,18 +1114,30 @@ impl BookingServiceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/services/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BookingService> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/bookingBusinesses/{id}/services/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::BookingService) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/bookingBusinesses/{id}/services/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -928,6 +1160,10 @@ impl BookingStaffMemberBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/staffMembers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBookingStaffMemberBase>> {
@@ -936,6 +1172,10 @@ impl BookingStaffMemberBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/staffMembers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -943,6 +1183,10 @@ impl BookingStaffMemberBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/bookingBusinesses/{id}/staffMembers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBookingStaffMemberBase,
@@ -974,12 +1218,20 @@ impl BookingStaffMemberBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/bookingBusinesses/{id}/staffMembers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBookingStaffMemberBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/bookingBusinesses/{id}/staffMembers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBookingStaffMemberBase,
@@ -989,6 +1241,10 @@ impl BookingStaffMemberBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/bookingBusinesses/{id}/staffMembers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1011,6 +1267,10 @@ impl BrowseSessionBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/browseSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBrowseSessionBase>> {
@@ -1019,6 +1279,10 @@ impl BrowseSessionBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/browseSessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1026,6 +1290,10 @@ impl BrowseSessionBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/browseSessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBrowseSessionBase,
@@ -1059,12 +1327,20 @@ impl BrowseSessionBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/browseSessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBrowseSessionBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/browseSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBrowseSessionBase,
@@ -1074,12 +1350,20 @@ impl BrowseSessionBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/browseSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.browse`.
     ///
     /// HTTP: `POST /solutions/backupRestore/browseSessions/{id}/browse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn browse(
         &self,
         parameters: &super::parameters::BrowseParameters,
@@ -1090,6 +1374,10 @@ impl BrowseSessionBaseRequestBuilder {
     /// Bound function `microsoft.graph.browse`.
     ///
     /// HTTP: `GET /solutions/backupRestore/browseSessions/{id}/browse(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `browse_2` because `browse` is taken here (by another method, or by a standard trait method of the builders).
     pub fn browse_2(
@@ -1124,6 +1412,10 @@ impl BrowserSharedCookieCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/{id}/sharedCookies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BrowserSharedCookie>> {
@@ -1132,6 +1424,10 @@ impl BrowserSharedCookieCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/{id}/sharedCookies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1139,6 +1435,10 @@ impl BrowserSharedCookieCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/edge/internetExplorerMode/siteLists/{id}/sharedCookies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BrowserSharedCookie,
@@ -1170,12 +1470,20 @@ impl BrowserSharedCookieRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/{id}/sharedCookies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BrowserSharedCookie> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/edge/internetExplorerMode/siteLists/{id}/sharedCookies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BrowserSharedCookie,
@@ -1185,6 +1493,10 @@ impl BrowserSharedCookieRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/edge/internetExplorerMode/siteLists/{id}/sharedCookies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1207,12 +1519,20 @@ impl BrowserSiteCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/{id}/sites`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::BrowserSite>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/{id}/sites/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1220,6 +1540,10 @@ impl BrowserSiteCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/edge/internetExplorerMode/siteLists/{id}/sites`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BrowserSite,
@@ -1252,6 +1576,10 @@ impl BrowserSiteListCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BrowserSiteList>> {
@@ -1260,6 +1588,10 @@ impl BrowserSiteListCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1267,6 +1599,10 @@ impl BrowserSiteListCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /admin/edge/internetExplorerMode/siteLists`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::BrowserSiteList,
@@ -1300,12 +1636,20 @@ impl BrowserSiteListRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BrowserSiteList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/edge/internetExplorerMode/siteLists/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BrowserSiteList,
@@ -1315,6 +1659,10 @@ impl BrowserSiteListRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/edge/internetExplorerMode/siteLists/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1341,6 +1689,10 @@ impl BrowserSiteListRequestBuilder {
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /admin/edge/internetExplorerMode/siteLists/{id}/publish`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(
         &self,
         parameters: &super::parameters::PublishParameters,
@@ -1366,18 +1718,30 @@ impl BrowserSiteRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode/siteLists/{id}/sites/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BrowserSite> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/edge/internetExplorerMode/siteLists/{id}/sites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::BrowserSite) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/edge/internetExplorerMode/siteLists/{id}/sites/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1400,12 +1764,20 @@ impl BuildingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/microsoft.graph.building`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Building>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/microsoft.graph.building/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1413,6 +1785,10 @@ impl BuildingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/microsoft.graph.building`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Building,
@@ -1446,18 +1822,30 @@ impl BuildingMapRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BuildingMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.building/map`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::BuildingMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.building/map`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1501,18 +1889,30 @@ impl BuildingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Building> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.building`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Building) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.building`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1538,6 +1938,10 @@ impl BuildingRequestBuilder {
     /// Bound function `microsoft.graph.descendants`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/descendants(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -1550,6 +1954,10 @@ impl BuildingRequestBuilder {
     /// Bound action `microsoft.graph.ingestMapFile`.
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/ingestMapFile`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn ingest_map_file(
         &self,
         parameters: &super::parameters::IngestMapFileParameters,
@@ -1579,12 +1987,20 @@ impl BuiltInIdentityProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.builtInIdentityProvider`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BuiltInIdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.builtInIdentityProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::BuiltInIdentityProvider,
@@ -1594,6 +2010,10 @@ impl BuiltInIdentityProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.builtInIdentityProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1629,24 +2049,42 @@ impl BulkUploadRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`
+    ///
+    /// Permissions for `GET /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1656,6 +2094,10 @@ impl BulkUploadRequestBuilder {
     /// Sends the request with a `application/scim+json` body; the service answers `202` on success.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/bulkUpload`
+    ///
+    /// Success: `202 Accepted`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn submit(&self, body: &models::scim::BulkRequest) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone())
             .json_body_as(body, "application/scim+json")
@@ -1680,12 +2122,20 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/conditionalAccess/deletedItems`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CaPoliciesDeletableRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/conditionalAccess/deletedItems`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CaPoliciesDeletableRoot,
@@ -1695,6 +2145,10 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/conditionalAccess/deletedItems`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1753,12 +2207,20 @@ impl CalendarCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendars`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Calendar>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendars/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1766,6 +2228,10 @@ impl CalendarCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendars`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Calendar,
@@ -1814,6 +2280,10 @@ impl CalendarGroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendarGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarGroup>> {
@@ -1822,6 +2292,10 @@ impl CalendarGroupCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendarGroups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1829,6 +2303,10 @@ impl CalendarGroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendarGroups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarGroup,
@@ -1876,18 +2354,30 @@ impl CalendarGroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendarGroups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read`; DelegatedPersonal `Calendars.Read`; Application `Calendars.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendarGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::CalendarGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendarGroups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1936,6 +2426,10 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendar/calendarPermissions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarPermission>> {
@@ -1944,6 +2438,10 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendar/calendarPermissions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1951,6 +2449,10 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendar/calendarPermissions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarPermission,
@@ -1998,12 +2500,20 @@ impl CalendarPermissionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendar/calendarPermissions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarPermission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendar/calendarPermissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CalendarPermission,
@@ -2013,6 +2523,10 @@ impl CalendarPermissionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendar/calendarPermissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2052,18 +2566,30 @@ impl CalendarRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendar`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Calendar> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendar`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Calendar) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendar`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2124,6 +2650,10 @@ impl CalendarRequestBuilder {
     /// Bound function `microsoft.graph.allowedCalendarSharingRoles`.
     ///
     /// HTTP: `GET /me/calendar/allowedCalendarSharingRoles(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn allowed_calendar_sharing_roles(
         &self,
         user: &str,
@@ -2140,6 +2670,10 @@ impl CalendarRequestBuilder {
     /// Bound action `microsoft.graph.getSchedule`.
     ///
     /// HTTP: `POST /me/calendar/getSchedule`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn get_schedule(
         &self,
         parameters: &super::parameters::GetScheduleParameters,
@@ -2154,6 +2688,10 @@ impl CalendarRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /me/calendar/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2194,6 +2732,10 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.calendarSharingMessage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarSharingMessage>> {
@@ -2202,6 +2744,10 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.calendarSharingMessage/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2209,6 +2755,10 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/messages/microsoft.graph.calendarSharingMessage`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarSharingMessage,
@@ -2225,6 +2775,10 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/messages/microsoft.graph.calendarSharingMessage/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -2268,12 +2822,20 @@ impl CalendarSharingMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/messages/{id}/microsoft.graph.calendarSharingMessage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarSharingMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/messages/{id}/microsoft.graph.calendarSharingMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CalendarSharingMessage,
@@ -2283,12 +2845,22 @@ impl CalendarSharingMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/messages/{id}/microsoft.graph.calendarSharingMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/messages/{id}/microsoft.graph.calendarSharingMessage/$value`
+    ///
+    /// Permissions for `GET /me/messages/{id}/microsoft.graph.calendarSharingMessage/$value` (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    ///
+    /// Permissions for `PUT /me/messages/{id}/microsoft.graph.calendarSharingMessage/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/messages/{id}/microsoft.graph.calendarSharingMessage/$value` (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2342,12 +2914,20 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.accept`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/accept`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn accept(&self) -> Request<models::microsoft_graph::Calendar> {
         Request::json(&self.client, Method::POST, self.path.clone().action("accept"))
     }
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn copy(
         &self,
         destination_id: &str,
@@ -2358,6 +2938,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.createForward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/createForward`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -2372,6 +2956,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.createReply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/createReply`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -2386,6 +2974,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.createReplyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/createReplyAll`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -2400,6 +2992,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.forward`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/forward`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -2410,6 +3006,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.move`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/move`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -2420,6 +3020,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2430,6 +3034,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.reply`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/reply`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -2437,6 +3045,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.replyAll`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/replyAll`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -2447,6 +3059,10 @@ impl CalendarSharingMessageRequestBuilder {
     /// Bound action `microsoft.graph.send`.
     ///
     /// HTTP: `POST /me/messages/{id}/microsoft.graph.calendarSharingMessage/send`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -2469,6 +3085,10 @@ impl CallAiInsightCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /copilot/users/{id}/onlineMeetings/{id}/aiInsights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallAiInsight>> {
@@ -2477,6 +3097,10 @@ impl CallAiInsightCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /copilot/users/{id}/onlineMeetings/{id}/aiInsights/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2484,6 +3108,10 @@ impl CallAiInsightCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /copilot/users/{id}/onlineMeetings/{id}/aiInsights`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CallAiInsight,
@@ -2515,18 +3143,30 @@ impl CallAiInsightRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /copilot/users/{id}/onlineMeetings/{id}/aiInsights/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CallAiInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /copilot/users/{id}/onlineMeetings/{id}/aiInsights/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CallAiInsight) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /copilot/users/{id}/onlineMeetings/{id}/aiInsights/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2549,12 +3189,20 @@ impl CallCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/calls`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Call>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/calls/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2562,6 +3210,10 @@ impl CallCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/calls`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Call,
@@ -2578,6 +3230,10 @@ impl CallCollectionRequestBuilder {
     /// Bound action `microsoft.graph.logTeleconferenceDeviceQuality`.
     ///
     /// HTTP: `POST /communications/calls/logTeleconferenceDeviceQuality`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn log_teleconference_device_quality(
         &self,
         quality: &models::microsoft_graph::TeleconferenceDeviceQuality,
@@ -2610,18 +3266,30 @@ impl CallEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CallEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CallEvent) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2641,6 +3309,12 @@ impl CallEventRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn participants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2684,6 +3358,10 @@ impl CallRecordingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/recordings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallRecording>> {
@@ -2692,6 +3370,10 @@ impl CallRecordingCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/recordings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2699,6 +3381,10 @@ impl CallRecordingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/adhocCalls/{id}/recordings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CallRecording,
@@ -2715,6 +3401,10 @@ impl CallRecordingCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/recordings/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallRecording>> {
@@ -2760,24 +3450,42 @@ impl CallRecordingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/recordings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CallRecording> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/adhocCalls/{id}/recordings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CallRecording) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/adhocCalls/{id}/recordings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /communications/adhocCalls/{id}/recordings/{id}/content`
+    ///
+    /// Permissions for `GET /communications/adhocCalls/{id}/recordings/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /communications/adhocCalls/{id}/recordings/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /communications/adhocCalls/{id}/recordings/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2804,18 +3512,30 @@ impl CallRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/calls/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Call> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/calls/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Call) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/calls/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2864,6 +3584,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.addLargeGalleryView`.
     ///
     /// HTTP: `POST /communications/calls/{id}/addLargeGalleryView`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn add_large_gallery_view(
         &self,
         client_context: &str,
@@ -2878,6 +3602,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.answer`.
     ///
     /// HTTP: `POST /communications/calls/{id}/answer`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn answer(
         &self,
         parameters: &super::parameters::AnswerParameters,
@@ -2888,6 +3616,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.cancelMediaProcessing`.
     ///
     /// HTTP: `POST /communications/calls/{id}/cancelMediaProcessing`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel_media_processing(
         &self,
         client_context: &str,
@@ -2902,6 +3634,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.changeScreenSharingRole`.
     ///
     /// HTTP: `POST /communications/calls/{id}/changeScreenSharingRole`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn change_screen_sharing_role(
         &self,
         role: &models::microsoft_graph::ScreenSharingRole,
@@ -2916,12 +3652,20 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.keepAlive`.
     ///
     /// HTTP: `POST /communications/calls/{id}/keepAlive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn keep_alive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("keepAlive"))
     }
     /// Bound action `microsoft.graph.mute`.
     ///
     /// HTTP: `POST /communications/calls/{id}/mute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mute(
         &self,
         client_context: &str,
@@ -2932,6 +3676,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.playPrompt`.
     ///
     /// HTTP: `POST /communications/calls/{id}/playPrompt`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn play_prompt(
         &self,
         parameters: &super::parameters::PlayPromptParameters,
@@ -2942,6 +3690,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.recordResponse`.
     ///
     /// HTTP: `POST /communications/calls/{id}/recordResponse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn record_response(
         &self,
         parameters: &super::parameters::RecordResponseParameters,
@@ -2956,6 +3708,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.redirect`.
     ///
     /// HTTP: `POST /communications/calls/{id}/redirect`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn redirect(
         &self,
         parameters: &super::parameters::CallRedirectParameters,
@@ -2966,6 +3722,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.reject`.
     ///
     /// HTTP: `POST /communications/calls/{id}/reject`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reject(
         &self,
         parameters: &super::parameters::RejectParameters,
@@ -2976,6 +3736,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.sendDtmfTones`.
     ///
     /// HTTP: `POST /communications/calls/{id}/sendDtmfTones`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_dtmf_tones(
         &self,
         parameters: &super::parameters::SendDtmfTonesParameters,
@@ -2990,6 +3754,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.subscribeToTone`.
     ///
     /// HTTP: `POST /communications/calls/{id}/subscribeToTone`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn subscribe_to_tone(
         &self,
         client_context: &str,
@@ -3004,6 +3772,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.transfer`.
     ///
     /// HTTP: `POST /communications/calls/{id}/transfer`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn transfer(
         &self,
         parameters: &super::parameters::TransferParameters,
@@ -3014,6 +3786,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.unmute`.
     ///
     /// HTTP: `POST /communications/calls/{id}/unmute`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unmute(
         &self,
         client_context: &str,
@@ -3024,6 +3800,10 @@ impl CallRequestBuilder {
     /// Bound action `microsoft.graph.updateRecordingStatus`.
     ///
     /// HTTP: `POST /communications/calls/{id}/updateRecordingStatus`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_recording_status(
         &self,
         parameters: &super::parameters::UpdateRecordingStatusParameters,
@@ -3072,6 +3852,10 @@ impl CallTranscriptCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/transcripts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallTranscript>> {
@@ -3080,6 +3864,10 @@ impl CallTranscriptCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/transcripts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3087,6 +3875,10 @@ impl CallTranscriptCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/adhocCalls/{id}/transcripts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CallTranscript,
@@ -3103,6 +3895,10 @@ impl CallTranscriptCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/transcripts/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallTranscript>> {
@@ -3148,24 +3944,42 @@ impl CallTranscriptRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/adhocCalls/{id}/transcripts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CallTranscript> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/adhocCalls/{id}/transcripts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CallTranscript) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/adhocCalls/{id}/transcripts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /communications/adhocCalls/{id}/transcripts/{id}/content`
+    ///
+    /// Permissions for `GET /communications/adhocCalls/{id}/transcripts/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /communications/adhocCalls/{id}/transcripts/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /communications/adhocCalls/{id}/transcripts/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3175,6 +3989,12 @@ impl CallTranscriptRequestBuilder {
     /// The content of the stream property `metadataContent`.
     ///
     /// HTTP: `GET/PUT/DELETE /communications/adhocCalls/{id}/transcripts/{id}/metadataContent`
+    ///
+    /// Permissions for `GET /communications/adhocCalls/{id}/transcripts/{id}/metadataContent`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /communications/adhocCalls/{id}/transcripts/{id}/metadataContent`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /communications/adhocCalls/{id}/transcripts/{id}/metadataContent`: no permission listed in the pinned permissions table.
     pub fn metadata_content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3215,18 +4035,30 @@ impl CanvasLayoutRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CanvasLayout> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CanvasLayout) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3268,6 +4100,10 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CertificateAuthorityDetail>> {
@@ -3276,6 +4112,10 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3283,6 +4123,10 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityDetail,
@@ -3302,6 +4146,10 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3314,6 +4162,10 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3334,6 +4186,10 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3348,6 +4204,10 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3379,12 +4239,20 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateAuthorityDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityDetail,
@@ -3394,12 +4262,20 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3414,6 +4290,10 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3428,6 +4308,10 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3442,6 +4326,10 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3456,6 +4344,10 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -3494,6 +4386,10 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /certificateBasedAuthConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3504,6 +4400,10 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /certificateBasedAuthConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3511,6 +4411,10 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /certificateBasedAuthConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -3559,6 +4463,10 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /certificateBasedAuthConfiguration/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CertificateBasedAuthConfiguration> {
@@ -3567,6 +4475,10 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /certificateBasedAuthConfiguration/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -3576,6 +4488,10 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /certificateBasedAuthConfiguration/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3600,6 +4516,10 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.certificateBasedAuthPki`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CertificateBasedAuthPki>> {
@@ -3608,6 +4528,10 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.certificateBasedAuthPki/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3615,6 +4539,10 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.certificateBasedAuthPki`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthPki,
@@ -3631,6 +4559,10 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.certificateBasedAuthPki/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3643,6 +4575,10 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.certificateBasedAuthPki/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3663,6 +4599,10 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.certificateBasedAuthPki/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3677,6 +4617,10 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.certificateBasedAuthPki/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3708,12 +4652,20 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateBasedAuthPki> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthPki,
@@ -3723,6 +4675,10 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3741,6 +4697,10 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3755,6 +4715,10 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3769,6 +4733,10 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3783,6 +4751,10 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3797,12 +4769,20 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.upload`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/upload`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn upload(
         &self,
         parameters: &super::parameters::UploadParameters,
@@ -3828,12 +4808,20 @@ impl ChangeTrackedEntityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ChangeTrackedEntity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChangeTrackedEntity,
@@ -3843,12 +4831,20 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.stageForDeletion`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/stageForDeletion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3953,12 +4949,20 @@ impl ChannelCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /teams/{id}/allChannels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Channel>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /teams/{id}/allChannels/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3966,6 +4970,10 @@ impl ChannelCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /teams/{id}/allChannels`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Channel,
@@ -3982,6 +4990,10 @@ impl ChannelCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /teams/{id}/allChannels/getAllMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -3994,6 +5006,10 @@ impl ChannelCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllRetainedMessages`.
     ///
     /// HTTP: `GET /teams/{id}/allChannels/getAllRetainedMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_retained_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -4043,18 +5059,30 @@ impl ChannelRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Channel.ReadBasic.All`; Application `Channel.ReadBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Channel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /teams/{id}/primaryChannel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Channel) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /teams/{id}/primaryChannel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4136,6 +5164,12 @@ impl ChannelRequestBuilder {
     /// HTTP: `GET/POST /teams/{id}/primaryChannel/enabledApps/$ref`
     ///
     /// HTTP: `DELETE /teams/{id}/primaryChannel/enabledApps/{id}/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/primaryChannel/enabledApps/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /teams/{id}/primaryChannel/enabledApps/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/primaryChannel/enabledApps/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn enabled_apps_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4145,6 +5179,12 @@ impl ChannelRequestBuilder {
     /// The link (`$ref`) of `filesFolder` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /teams/{id}/primaryChannel/filesFolder/$ref`
+    ///
+    /// Permissions for `GET /teams/{id}/primaryChannel/filesFolder/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /teams/{id}/primaryChannel/filesFolder/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /teams/{id}/primaryChannel/filesFolder/$ref`: no permission listed in the pinned permissions table.
     pub fn files_folder_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4154,6 +5194,10 @@ impl ChannelRequestBuilder {
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/archive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn archive(
         &self,
         should_set_spo_site_read_only_for_members: bool,
@@ -4167,6 +5211,10 @@ impl ChannelRequestBuilder {
     /// Bound action `microsoft.graph.completeMigration`.
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/completeMigration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4179,6 +5227,10 @@ impl ChannelRequestBuilder {
     /// Optional parameters (`user_id`, `tenant_id`, `user_principal_name`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /teams/{id}/primaryChannel/doesUserHaveAccess(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn does_user_have_access(
         &self,
         user_id: Option<&str>,
@@ -4208,6 +5260,10 @@ impl ChannelRequestBuilder {
     /// Bound action `microsoft.graph.provisionEmail`.
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/provisionEmail`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn provision_email(
         &self,
     ) -> Request<models::microsoft_graph::ProvisionChannelEmailResult> {
@@ -4220,6 +5276,10 @@ impl ChannelRequestBuilder {
     /// Bound action `microsoft.graph.removeEmail`.
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/removeEmail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_email(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4230,6 +5290,10 @@ impl ChannelRequestBuilder {
     /// Bound action `microsoft.graph.startMigration`.
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/startMigration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start_migration(
         &self,
         conversation_creation_date_time: &edm::DateTimeOffset,
@@ -4247,6 +5311,10 @@ impl ChannelRequestBuilder {
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/unarchive`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -4287,12 +5355,20 @@ impl ChatCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Chat>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4300,6 +5376,10 @@ impl ChatCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.Create`, `Chat.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Chat,
@@ -4316,6 +5396,10 @@ impl ChatCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /chats/getAllMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -4328,6 +5412,10 @@ impl ChatCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAllRetainedMessages`.
     ///
     /// HTTP: `GET /chats/getAllRetainedMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_retained_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -4380,6 +5468,10 @@ impl ChatMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/messages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `Chat.ReadWrite`; Application `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -4388,6 +5480,10 @@ impl ChatMessageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/messages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `Chat.ReadWrite`; Application `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4395,6 +5491,10 @@ impl ChatMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/messages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `ChannelMessage.Send`, `ChatMessage.Send`, `Chat.ReadWrite`, `Group.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyChatMessage,
@@ -4411,6 +5511,10 @@ impl ChatMessageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /chats/{id}/messages/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -4423,6 +5527,10 @@ impl ChatMessageCollectionRequestBuilder {
     /// Bound action `microsoft.graph.replyWithQuote`.
     ///
     /// HTTP: `POST /chats/{id}/messages/replyWithQuote`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reply_with_quote(
         &self,
         parameters: &super::parameters::ReplyWithQuoteParameters,
@@ -4477,6 +5585,10 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /chats/{id}/messages/{id}/hostedContents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessageHostedContent>> {
@@ -4485,6 +5597,10 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /chats/{id}/messages/{id}/hostedContents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4492,6 +5608,10 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /chats/{id}/messages/{id}/hostedContents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ChatMessageHostedContent,
@@ -4545,12 +5665,20 @@ impl ChatMessageHostedContentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/messages/{id}/hostedContents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ChatMessageHostedContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/messages/{id}/hostedContents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChatMessageHostedContent,
@@ -4560,12 +5688,22 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/messages/{id}/hostedContents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /chats/{id}/messages/{id}/hostedContents/{id}/$value`
+    ///
+    /// Permissions for `GET /chats/{id}/messages/{id}/hostedContents/{id}/$value` (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `PUT /chats/{id}/messages/{id}/hostedContents/{id}/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /chats/{id}/messages/{id}/hostedContents/{id}/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -4606,12 +5744,20 @@ impl ChatMessageInfoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/lastMessagePreview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ChatMessageInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/lastMessagePreview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChatMessageInfo,
@@ -4621,6 +5767,10 @@ impl ChatMessageInfoRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/lastMessagePreview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4666,18 +5816,30 @@ impl ChatMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}/messages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyChatMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): Application `ChannelMessage.UpdatePolicyViolation.All`, `Chat.UpdatePolicyViolation.All`.
     pub fn update(&self, body: &models::microsoft_graph::AnyChatMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}/messages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4704,6 +5866,10 @@ impl ChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.setReaction`.
     ///
     /// HTTP: `POST /chats/{id}/messages/{id}/setReaction`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -4715,6 +5881,10 @@ impl ChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.softDelete`.
     ///
     /// HTTP: `POST /chats/{id}/messages/{id}/softDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4725,6 +5895,10 @@ impl ChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.undoSoftDelete`.
     ///
     /// HTTP: `POST /chats/{id}/messages/{id}/undoSoftDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn undo_soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4735,6 +5909,10 @@ impl ChatMessageRequestBuilder {
     /// Bound action `microsoft.graph.unsetReaction`.
     ///
     /// HTTP: `POST /chats/{id}/messages/{id}/unsetReaction`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unset_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -4779,18 +5957,30 @@ impl ChatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /chats/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Chat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /chats/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Chat.ReadWrite`; Application `Chat.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Chat) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /chats/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4878,6 +6068,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.completeMigration`.
     ///
     /// HTTP: `POST /chats/{id}/completeMigration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4888,6 +6082,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.hideForUser`.
     ///
     /// HTTP: `POST /chats/{id}/hideForUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn hide_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -4902,6 +6100,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.markChatReadForUser`.
     ///
     /// HTTP: `POST /chats/{id}/markChatReadForUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mark_chat_read_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -4916,6 +6118,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.markChatUnreadForUser`.
     ///
     /// HTTP: `POST /chats/{id}/markChatUnreadForUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn mark_chat_unread_for_user(
         &self,
         parameters: &super::parameters::MarkChatUnreadForUserParameters,
@@ -4930,6 +6136,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.removeAllAccessForUser`.
     ///
     /// HTTP: `POST /chats/{id}/removeAllAccessForUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn remove_all_access_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -4944,6 +6154,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /chats/{id}/sendActivityNotification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::ChatSendActivityNotificationParameters,
@@ -4958,6 +6172,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.startMigration`.
     ///
     /// HTTP: `POST /chats/{id}/startMigration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn start_migration(
         &self,
         conversation_creation_date_time: &edm::DateTimeOffset,
@@ -4975,6 +6193,10 @@ impl ChatRequestBuilder {
     /// Bound action `microsoft.graph.unhideForUser`.
     ///
     /// HTTP: `POST /chats/{id}/unhideForUser`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unhide_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -5007,12 +6229,20 @@ impl CheckInClaimCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/checkIns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::CheckInClaim>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/checkIns/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5020,6 +6250,10 @@ impl CheckInClaimCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/checkIns`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CheckInClaim,
@@ -5051,18 +6285,30 @@ impl CheckInClaimRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/checkIns/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CheckInClaim> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/checkIns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CheckInClaim) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/checkIns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5099,6 +6345,10 @@ impl ChecklistItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChecklistItem>> {
@@ -5107,6 +6357,10 @@ impl ChecklistItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5114,6 +6368,10 @@ impl ChecklistItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ChecklistItem,
@@ -5159,18 +6417,30 @@ impl ChecklistItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ChecklistItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ChecklistItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5195,6 +6465,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.claimsMappingPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ClaimsMappingPolicy>> {
@@ -5203,6 +6477,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.claimsMappingPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5210,6 +6488,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,
@@ -5226,6 +6508,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.claimsMappingPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5238,6 +6524,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5258,6 +6548,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5272,6 +6566,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5303,12 +6601,20 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ClaimsMappingPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,
@@ -5318,6 +6624,10 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5336,6 +6646,12 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5345,6 +6661,10 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5359,6 +6679,10 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5373,6 +6697,10 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5387,6 +6715,10 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5401,6 +6733,10 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5437,6 +6773,10 @@ impl CloudClipboardItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/cloudClipboard/items`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudClipboardItem>> {
@@ -5445,6 +6785,10 @@ impl CloudClipboardItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/cloudClipboard/items/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5452,6 +6796,10 @@ impl CloudClipboardItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/cloudClipboard/items`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudClipboardItem,
@@ -5497,12 +6845,20 @@ impl CloudClipboardItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/cloudClipboard/items/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudClipboardItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/cloudClipboard/items/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudClipboardItem,
@@ -5512,6 +6868,10 @@ impl CloudClipboardItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/cloudClipboard/items/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5549,12 +6909,20 @@ impl CloudClipboardRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/cloudClipboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudClipboardRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/cloudClipboard`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudClipboardRoot,
@@ -5564,6 +6932,10 @@ impl CloudClipboardRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/cloudClipboard`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5595,12 +6967,20 @@ impl CloudCommunicationsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudCommunications> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudCommunications,
@@ -5610,6 +6990,10 @@ impl CloudCommunicationsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5680,6 +7064,10 @@ impl CloudCommunicationsRequestBuilder {
     /// Bound function `microsoft.graph.getAllOnlineMeetingMessages`.
     ///
     /// HTTP: `GET /communications/getAllOnlineMeetingMessages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_all_online_meeting_messages(
         &self,
     ) -> Request<
@@ -5694,6 +7082,10 @@ impl CloudCommunicationsRequestBuilder {
     /// Bound action `microsoft.graph.getPresencesByUserId`.
     ///
     /// HTTP: `POST /communications/getPresencesByUserId`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Presence.Read.All`.
     pub fn get_presences_by_user_id(
         &self,
         ids: &[String],
@@ -5723,6 +7115,10 @@ impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudFlareWebApplicationFirewallProvider`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CloudFlareWebApplicationFirewallProvider> {
@@ -5731,6 +7127,10 @@ impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudFlareWebApplicationFirewallProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudFlareWebApplicationFirewallProvider,
@@ -5740,12 +7140,20 @@ impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudFlareWebApplicationFirewallProvider`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.verify`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudFlareWebApplicationFirewallProvider/verify`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn verify(
         &self,
         host_name: &str,
@@ -5772,6 +7180,10 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/auditEvents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcAuditEvent>> {
@@ -5780,6 +7192,10 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/auditEvents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5787,6 +7203,10 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/auditEvents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcAuditEvent,
@@ -5803,6 +7223,10 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getAuditActivityTypes`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/auditEvents/getAuditActivityTypes(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_audit_activity_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -5830,12 +7254,20 @@ impl CloudPcAuditEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/auditEvents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcAuditEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/auditEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcAuditEvent,
@@ -5845,6 +7277,10 @@ impl CloudPcAuditEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/auditEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5885,12 +7321,20 @@ impl CloudPcCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/cloudPCs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::CloudPc>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/cloudPCs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5898,6 +7342,10 @@ impl CloudPcCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/cloudPCs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPc,
@@ -5930,6 +7378,10 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/deviceImages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcDeviceImage>> {
@@ -5938,6 +7390,10 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/deviceImages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5945,6 +7401,10 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/deviceImages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcDeviceImage,
@@ -5961,6 +7421,10 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getSourceImages`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/deviceImages/getSourceImages(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_source_images(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcSourceDeviceImage>> {
@@ -5990,12 +7454,20 @@ impl CloudPcDeviceImageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/deviceImages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcDeviceImage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/deviceImages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcDeviceImage,
@@ -6005,6 +7477,10 @@ impl CloudPcDeviceImageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/deviceImages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6027,6 +7503,10 @@ impl CloudPcGalleryImageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/galleryImages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcGalleryImage>> {
@@ -6035,6 +7515,10 @@ impl CloudPcGalleryImageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/galleryImages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6042,6 +7526,10 @@ impl CloudPcGalleryImageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/galleryImages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcGalleryImage,
@@ -6073,12 +7561,20 @@ impl CloudPcGalleryImageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/galleryImages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcGalleryImage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/galleryImages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcGalleryImage,
@@ -6088,6 +7584,10 @@ impl CloudPcGalleryImageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/galleryImages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6110,6 +7610,10 @@ impl CloudPcOnPremisesConnectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/onPremisesConnections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcOnPremisesConnection>> {
@@ -6118,6 +7622,10 @@ impl CloudPcOnPremisesConnectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/onPremisesConnections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6125,6 +7633,10 @@ impl CloudPcOnPremisesConnectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/onPremisesConnections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcOnPremisesConnection,
@@ -6161,12 +7673,20 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/onPremisesConnections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcOnPremisesConnection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/onPremisesConnections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcOnPremisesConnection,
@@ -6176,12 +7696,20 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/onPremisesConnections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.runHealthChecks`.
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/onPremisesConnections/{id}/runHealthChecks`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run_health_checks(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6192,6 +7720,10 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// Bound action `microsoft.graph.updateAdDomainPassword`.
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/onPremisesConnections/{id}/updateAdDomainPassword`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update_ad_domain_password(&self, ad_domain_password: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6219,6 +7751,10 @@ impl CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6229,6 +7765,10 @@ impl CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6236,6 +7776,10 @@ impl CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicyAssignment,
@@ -6272,6 +7816,10 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CloudPcProvisioningPolicyAssignment> {
@@ -6280,6 +7828,10 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicyAssignment,
@@ -6289,6 +7841,10 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6308,6 +7864,12 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// HTTP: `GET/POST /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers/$ref`
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn assigned_users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6333,6 +7895,10 @@ impl CloudPcProvisioningPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/provisioningPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcProvisioningPolicy>> {
@@ -6341,6 +7907,10 @@ impl CloudPcProvisioningPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/provisioningPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6348,6 +7918,10 @@ impl CloudPcProvisioningPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/provisioningPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicy,
@@ -6381,12 +7955,20 @@ impl CloudPcProvisioningPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/provisioningPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcProvisioningPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/provisioningPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicy,
@@ -6396,6 +7978,10 @@ impl CloudPcProvisioningPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/provisioningPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6414,6 +8000,10 @@ impl CloudPcProvisioningPolicyRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::CloudPcProvisioningPolicyAssignment],
@@ -6441,24 +8031,40 @@ impl CloudPcReportRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/report`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcReport> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/report`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CloudPcReport) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/report`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.retrieveCloudPcRecommendationReports`.
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/report/retrieveCloudPcRecommendationReports`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retrieve_cloud_pc_recommendation_reports(
         &self,
         parameters: &super::parameters::RetrieveCloudPcRecommendationReportsParameters,
@@ -6506,24 +8112,40 @@ impl CloudPcRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/cloudPCs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPc> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/cloudPCs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::CloudPc) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/cloudPCs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.endGracePeriod`.
     ///
     /// HTTP: `POST /me/cloudPCs/{id}/endGracePeriod`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn end_grace_period(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6534,12 +8156,20 @@ impl CloudPcRequestBuilder {
     /// Bound action `microsoft.graph.reboot`.
     ///
     /// HTTP: `POST /me/cloudPCs/{id}/reboot`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reboot(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reboot"))
     }
     /// Bound action `microsoft.graph.rename`.
     ///
     /// HTTP: `POST /me/cloudPCs/{id}/rename`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn rename(&self, display_name: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("rename"))
             .json_member_body("displayName", Some(display_name))
@@ -6547,6 +8177,10 @@ impl CloudPcRequestBuilder {
     /// Bound action `microsoft.graph.reprovision`.
     ///
     /// HTTP: `POST /me/cloudPCs/{id}/reprovision`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reprovision(
         &self,
         parameters: &super::parameters::ReprovisionParameters,
@@ -6561,6 +8195,10 @@ impl CloudPcRequestBuilder {
     /// Bound action `microsoft.graph.resize`.
     ///
     /// HTTP: `POST /me/cloudPCs/{id}/resize`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn resize(&self, target_service_plan_id: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("resize"))
             .json_member_body("targetServicePlanId", Some(target_service_plan_id))
@@ -6568,6 +8206,10 @@ impl CloudPcRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /me/cloudPCs/{id}/restore`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self, cloud_pc_snapshot_id: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_member_body("cloudPcSnapshotId", Some(cloud_pc_snapshot_id))
@@ -6575,6 +8217,10 @@ impl CloudPcRequestBuilder {
     /// Bound function `microsoft.graph.retrieveCloudPcLaunchDetail`.
     ///
     /// HTTP: `GET /me/cloudPCs/{id}/retrieveCloudPcLaunchDetail(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retrieve_cloud_pc_launch_detail(
         &self,
     ) -> Request<models::microsoft_graph::CloudPcLaunchDetail> {
@@ -6587,6 +8233,10 @@ impl CloudPcRequestBuilder {
     /// Bound action `microsoft.graph.troubleshoot`.
     ///
     /// HTTP: `POST /me/cloudPCs/{id}/troubleshoot`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn troubleshoot(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6613,6 +8263,10 @@ impl CloudPcServicePlanCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/servicePlans`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcServicePlan>> {
@@ -6621,6 +8275,10 @@ impl CloudPcServicePlanCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/servicePlans/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6628,6 +8286,10 @@ impl CloudPcServicePlanCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/servicePlans`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcServicePlan,
@@ -6659,12 +8321,20 @@ impl CloudPcServicePlanRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/servicePlans/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcServicePlan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/servicePlans/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcServicePlan,
@@ -6674,6 +8344,10 @@ impl CloudPcServicePlanRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/servicePlans/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6696,6 +8370,10 @@ impl CloudPcUserSettingAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/userSettings/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcUserSettingAssignment>> {
@@ -6704,6 +8382,10 @@ impl CloudPcUserSettingAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/userSettings/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6711,6 +8393,10 @@ impl CloudPcUserSettingAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/userSettings/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcUserSettingAssignment,
@@ -6745,12 +8431,20 @@ impl CloudPcUserSettingAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/userSettings/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcUserSettingAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/userSettings/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcUserSettingAssignment,
@@ -6760,6 +8454,10 @@ impl CloudPcUserSettingAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/userSettings/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6782,6 +8480,10 @@ impl CloudPcUserSettingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/userSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcUserSetting>> {
@@ -6790,6 +8492,10 @@ impl CloudPcUserSettingCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/userSettings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6797,6 +8503,10 @@ impl CloudPcUserSettingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/userSettings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcUserSetting,
@@ -6830,12 +8540,20 @@ impl CloudPcUserSettingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/virtualEndpoint/userSettings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcUserSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/virtualEndpoint/userSettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcUserSetting,
@@ -6845,6 +8563,10 @@ impl CloudPcUserSettingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/virtualEndpoint/userSettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6861,6 +8583,10 @@ impl CloudPcUserSettingRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceManagement/virtualEndpoint/userSettings/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::CloudPcUserSettingAssignment],
@@ -6909,6 +8635,10 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/columns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ColumnDefinition>> {
@@ -6917,6 +8647,10 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/columns/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6924,6 +8658,10 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/columns`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ColumnDefinition,
@@ -6977,12 +8715,20 @@ impl ColumnDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/columns/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ColumnDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/columns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ColumnDefinition,
@@ -6992,6 +8738,10 @@ impl ColumnDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/columns/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7007,6 +8757,12 @@ impl ColumnDefinitionRequestBuilder {
     /// The link (`$ref`) of `sourceColumn` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/columns/{id}/sourceColumn/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/columns/{id}/sourceColumn/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/columns/{id}/sourceColumn/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/columns/{id}/sourceColumn/$ref`: no permission listed in the pinned permissions table.
     pub fn source_column_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7050,12 +8806,20 @@ impl ColumnLinkCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/contentTypes/{id}/columnLinks`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ColumnLink>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/contentTypes/{id}/columnLinks/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7063,6 +8827,10 @@ impl ColumnLinkCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/contentTypes/{id}/columnLinks`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ColumnLink,
@@ -7112,18 +8880,30 @@ impl ColumnLinkRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/contentTypes/{id}/columnLinks/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ColumnLink> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/contentTypes/{id}/columnLinks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ColumnLink) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/contentTypes/{id}/columnLinks/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7146,6 +8926,10 @@ impl CommsOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/calls/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyCommsOperation>> {
@@ -7154,6 +8938,10 @@ impl CommsOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/calls/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7161,6 +8949,10 @@ impl CommsOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/calls/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyCommsOperation,
@@ -7192,12 +8984,20 @@ impl CommsOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/calls/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyCommsOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/calls/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyCommsOperation,
@@ -7207,6 +9007,10 @@ impl CommsOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/calls/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7229,12 +9033,20 @@ impl CommunityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /employeeExperience/communities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Community>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /employeeExperience/communities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7242,6 +9054,10 @@ impl CommunityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /employeeExperience/communities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Community,
@@ -7275,18 +9091,30 @@ impl CommunityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience/communities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Community> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience/communities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Community) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience/communities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7314,6 +9142,12 @@ impl CommunityRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /employeeExperience/communities/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /employeeExperience/communities/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /employeeExperience/communities/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /employeeExperience/communities/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7325,6 +9159,12 @@ impl CommunityRequestBuilder {
     /// HTTP: `GET/POST /employeeExperience/communities/{id}/owners/$ref`
     ///
     /// HTTP: `DELETE /employeeExperience/communities/{id}/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /employeeExperience/communities/{id}/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /employeeExperience/communities/{id}/owners/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /employeeExperience/communities/{id}/owners/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),

@@ -24,6 +24,10 @@ impl DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -34,6 +38,10 @@ impl DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -41,6 +49,10 @@ impl DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyAssignment,
@@ -75,6 +87,10 @@ impl DeviceCompliancePolicyAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceCompliancePolicyAssignment> {
@@ -83,6 +99,10 @@ impl DeviceCompliancePolicyAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicies/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyAssignment,
@@ -92,6 +112,10 @@ impl DeviceCompliancePolicyAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicies/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -114,6 +138,10 @@ impl DeviceCompliancePolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDeviceCompliancePolicy>> {
@@ -122,6 +150,10 @@ impl DeviceCompliancePolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -129,6 +161,10 @@ impl DeviceCompliancePolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceCompliancePolicy,
@@ -160,6 +196,10 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicyDeviceStateSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceCompliancePolicyDeviceStateSummary> {
@@ -168,6 +208,10 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicyDeviceStateSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyDeviceStateSummary,
@@ -177,6 +221,10 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicyDeviceStateSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -200,12 +248,20 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDeviceCompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceCompliancePolicy,
@@ -215,6 +271,10 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -299,6 +359,10 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies/{id}/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -311,6 +375,10 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.scheduleActionsForRules`.
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies/{id}/scheduleActionsForRules`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -344,6 +412,10 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -354,6 +426,10 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -361,6 +437,10 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicySettingStateSummaries`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicySettingStateSummary,
@@ -397,6 +477,10 @@ impl DeviceCompliancePolicySettingStateSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceCompliancePolicySettingStateSummary> {
@@ -405,6 +489,10 @@ impl DeviceCompliancePolicySettingStateSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicySettingStateSummary,
@@ -414,6 +502,10 @@ impl DeviceCompliancePolicySettingStateSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -464,6 +556,10 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceCompliancePolicyState>> {
@@ -472,6 +568,10 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -479,6 +579,10 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyState,
@@ -529,12 +633,20 @@ impl DeviceCompliancePolicyStateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceCompliancePolicyState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyState,
@@ -544,6 +656,10 @@ impl DeviceCompliancePolicyStateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -568,6 +684,10 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -578,6 +698,10 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -585,6 +709,10 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceScheduledActionForRule,
@@ -621,6 +749,10 @@ impl DeviceComplianceScheduledActionForRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceComplianceScheduledActionForRule> {
@@ -629,6 +761,10 @@ impl DeviceComplianceScheduledActionForRuleRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceScheduledActionForRule,
@@ -638,6 +774,10 @@ impl DeviceComplianceScheduledActionForRuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -672,6 +812,10 @@ impl DeviceComplianceSettingStateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}/deviceComplianceSettingStates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceComplianceSettingState>> {
@@ -680,6 +824,10 @@ impl DeviceComplianceSettingStateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}/deviceComplianceSettingStates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -687,6 +835,10 @@ impl DeviceComplianceSettingStateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}/deviceComplianceSettingStates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceSettingState,
@@ -721,12 +873,20 @@ impl DeviceComplianceSettingStateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}/deviceComplianceSettingStates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceSettingState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}/deviceComplianceSettingStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceSettingState,
@@ -736,6 +896,10 @@ impl DeviceComplianceSettingStateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}/deviceComplianceSettingStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -759,12 +923,20 @@ impl DeviceComplianceUserOverviewRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/userStatusOverview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceUserOverview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicies/{id}/userStatusOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceUserOverview,
@@ -774,6 +946,10 @@ impl DeviceComplianceUserOverviewRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicies/{id}/userStatusOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -798,6 +974,10 @@ impl DeviceComplianceUserStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/userStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceComplianceUserStatus>> {
@@ -806,6 +986,10 @@ impl DeviceComplianceUserStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/userStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -813,6 +997,10 @@ impl DeviceComplianceUserStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies/{id}/userStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceUserStatus,
@@ -847,12 +1035,20 @@ impl DeviceComplianceUserStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceCompliancePolicies/{id}/userStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceUserStatus> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceCompliancePolicies/{id}/userStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceUserStatus,
@@ -862,6 +1058,10 @@ impl DeviceComplianceUserStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceCompliancePolicies/{id}/userStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -886,6 +1086,10 @@ impl DeviceConfigurationAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceConfigurationAssignment>> {
@@ -894,6 +1098,10 @@ impl DeviceConfigurationAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -901,6 +1109,10 @@ impl DeviceConfigurationAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceConfigurations/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationAssignment,
@@ -935,6 +1147,10 @@ impl DeviceConfigurationAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationAssignment> {
@@ -943,6 +1159,10 @@ impl DeviceConfigurationAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationAssignment,
@@ -952,6 +1172,10 @@ impl DeviceConfigurationAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -974,6 +1198,10 @@ impl DeviceConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDeviceConfiguration>> {
@@ -982,6 +1210,10 @@ impl DeviceConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -989,6 +1221,10 @@ impl DeviceConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceConfiguration,
@@ -1022,6 +1258,10 @@ impl DeviceConfigurationDeviceOverviewRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/deviceStatusOverview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationDeviceOverview> {
@@ -1030,6 +1270,10 @@ impl DeviceConfigurationDeviceOverviewRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceConfigurations/{id}/deviceStatusOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceOverview,
@@ -1039,6 +1283,10 @@ impl DeviceConfigurationDeviceOverviewRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceConfigurations/{id}/deviceStatusOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1060,6 +1308,10 @@ impl DeviceConfigurationDeviceStateSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurationDeviceStateSummaries`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationDeviceStateSummary> {
@@ -1068,6 +1320,10 @@ impl DeviceConfigurationDeviceStateSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceConfigurationDeviceStateSummaries`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceStateSummary,
@@ -1077,6 +1333,10 @@ impl DeviceConfigurationDeviceStateSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceConfigurationDeviceStateSummaries`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1101,6 +1361,10 @@ impl DeviceConfigurationDeviceStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/deviceStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1111,6 +1375,10 @@ impl DeviceConfigurationDeviceStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/deviceStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1118,6 +1386,10 @@ impl DeviceConfigurationDeviceStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceConfigurations/{id}/deviceStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceStatus,
@@ -1152,6 +1424,10 @@ impl DeviceConfigurationDeviceStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/deviceStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationDeviceStatus> {
@@ -1160,6 +1436,10 @@ impl DeviceConfigurationDeviceStatusRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceConfigurations/{id}/deviceStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceStatus,
@@ -1169,6 +1449,10 @@ impl DeviceConfigurationDeviceStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceConfigurations/{id}/deviceStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1192,12 +1476,20 @@ impl DeviceConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDeviceConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceConfiguration,
@@ -1207,6 +1499,10 @@ impl DeviceConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1279,6 +1575,10 @@ impl DeviceConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceManagement/deviceConfigurations/{id}/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -1291,6 +1591,10 @@ impl DeviceConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -1345,6 +1649,10 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/deviceConfigurationStates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceConfigurationState>> {
@@ -1353,6 +1661,10 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/deviceConfigurationStates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1360,6 +1672,10 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/deviceConfigurationStates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationState,
@@ -1407,12 +1723,20 @@ impl DeviceConfigurationStateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/deviceConfigurationStates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceConfigurationState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/managedDevices/{id}/deviceConfigurationStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationState,
@@ -1422,6 +1746,10 @@ impl DeviceConfigurationStateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/managedDevices/{id}/deviceConfigurationStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1445,6 +1773,10 @@ impl DeviceConfigurationUserOverviewRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/userStatusOverview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationUserOverview> {
@@ -1453,6 +1785,10 @@ impl DeviceConfigurationUserOverviewRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceConfigurations/{id}/userStatusOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationUserOverview,
@@ -1462,6 +1798,10 @@ impl DeviceConfigurationUserOverviewRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceConfigurations/{id}/userStatusOverview`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1486,6 +1826,10 @@ impl DeviceConfigurationUserStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/userStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceConfigurationUserStatus>> {
@@ -1494,6 +1838,10 @@ impl DeviceConfigurationUserStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/userStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1501,6 +1849,10 @@ impl DeviceConfigurationUserStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceConfigurations/{id}/userStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationUserStatus,
@@ -1535,6 +1887,10 @@ impl DeviceConfigurationUserStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceConfigurations/{id}/userStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationUserStatus> {
@@ -1543,6 +1899,10 @@ impl DeviceConfigurationUserStatusRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceConfigurations/{id}/userStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationUserStatus,
@@ -1552,6 +1912,10 @@ impl DeviceConfigurationUserStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceConfigurations/{id}/userStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1574,6 +1938,10 @@ impl DeviceEnrollmentConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceEnrollmentConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1584,6 +1952,10 @@ impl DeviceEnrollmentConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceEnrollmentConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1591,6 +1963,10 @@ impl DeviceEnrollmentConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceEnrollmentConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceEnrollmentConfiguration,
@@ -1627,6 +2003,10 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceEnrollmentConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyDeviceEnrollmentConfiguration> {
@@ -1635,6 +2015,10 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceEnrollmentConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceEnrollmentConfiguration,
@@ -1644,6 +2028,10 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceEnrollmentConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1662,6 +2050,10 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceManagement/deviceEnrollmentConfigurations/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -1675,6 +2067,10 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.setPriority`.
     ///
     /// HTTP: `POST /deviceManagement/deviceEnrollmentConfigurations/{id}/setPriority`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1701,6 +2097,10 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceEnrollmentLimitConfiguration> {
@@ -1709,6 +2109,10 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceEnrollmentLimitConfiguration,
@@ -1718,6 +2122,10 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1737,6 +2145,10 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -1750,6 +2162,10 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.setPriority`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration/setPriority`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1776,6 +2192,10 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -1786,6 +2206,10 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceEnrollmentPlatformRestrictionsConfiguration,
@@ -1795,6 +2219,10 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1814,6 +2242,10 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -1827,6 +2259,10 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.setPriority`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration/setPriority`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1853,6 +2289,10 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -1863,6 +2303,10 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceEnrollmentWindowsHelloForBusinessConfiguration,
@@ -1872,6 +2316,10 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1891,6 +2339,10 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -1904,6 +2356,10 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.setPriority`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration/setPriority`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1933,6 +2389,10 @@ impl DeviceInstallStateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/deviceStates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceInstallState>> {
@@ -1941,6 +2401,10 @@ impl DeviceInstallStateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/deviceStates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1948,6 +2412,10 @@ impl DeviceInstallStateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks/{id}/deviceStates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceInstallState,
@@ -1979,12 +2447,20 @@ impl DeviceInstallStateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/deviceStates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceInstallState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedEBooks/{id}/deviceStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceInstallState,
@@ -1994,6 +2470,10 @@ impl DeviceInstallStateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedEBooks/{id}/deviceStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2016,6 +2496,10 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/deviceLocalCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceLocalCredentialInfo>> {
@@ -2024,6 +2508,10 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/deviceLocalCredentials/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2031,6 +2519,10 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/deviceLocalCredentials`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceLocalCredentialInfo,
@@ -2062,12 +2554,20 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/deviceLocalCredentials/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceLocalCredentialInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/deviceLocalCredentials/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceLocalCredentialInfo,
@@ -2077,6 +2577,10 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/deviceLocalCredentials/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2115,6 +2619,10 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/logCollectionRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceLogCollectionResponse>> {
@@ -2123,6 +2631,10 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/logCollectionRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2130,6 +2642,10 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/logCollectionRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceLogCollectionResponse,
@@ -2182,12 +2698,20 @@ impl DeviceLogCollectionResponseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/{id}/logCollectionRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceLogCollectionResponse> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/managedDevices/{id}/logCollectionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceLogCollectionResponse,
@@ -2197,12 +2721,20 @@ impl DeviceLogCollectionResponseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/managedDevices/{id}/logCollectionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.createDownloadUrl`.
     ///
     /// HTTP: `POST /deviceManagement/managedDevices/{id}/logCollectionRequests/{id}/createDownloadUrl`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_download_url(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -2229,6 +2761,10 @@ impl DeviceManagementExchangeConnectorCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/exchangeConnectors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2239,6 +2775,10 @@ impl DeviceManagementExchangeConnectorCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/exchangeConnectors/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2246,6 +2786,10 @@ impl DeviceManagementExchangeConnectorCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/exchangeConnectors`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceManagementExchangeConnector,
@@ -2282,6 +2826,10 @@ impl DeviceManagementExchangeConnectorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/exchangeConnectors/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceManagementExchangeConnector> {
@@ -2290,6 +2838,10 @@ impl DeviceManagementExchangeConnectorRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/exchangeConnectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementExchangeConnector,
@@ -2299,12 +2851,20 @@ impl DeviceManagementExchangeConnectorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/exchangeConnectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.sync`.
     ///
     /// HTTP: `POST /deviceManagement/exchangeConnectors/{id}/sync`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn sync(
         &self,
         sync_type: &models::microsoft_graph::DeviceManagementExchangeConnectorSyncType,
@@ -2331,6 +2891,10 @@ impl DeviceManagementExportJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/reports/exportJobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceManagementExportJob>> {
@@ -2339,6 +2903,10 @@ impl DeviceManagementExportJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/reports/exportJobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2346,6 +2914,10 @@ impl DeviceManagementExportJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/reports/exportJobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceManagementExportJob,
@@ -2377,12 +2949,20 @@ impl DeviceManagementExportJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/reports/exportJobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagementExportJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/reports/exportJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementExportJob,
@@ -2392,6 +2972,10 @@ impl DeviceManagementExportJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/reports/exportJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2414,6 +2998,10 @@ impl DeviceManagementPartnerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceManagementPartners`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceManagementPartner>> {
@@ -2422,6 +3010,10 @@ impl DeviceManagementPartnerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceManagementPartners/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2429,6 +3021,10 @@ impl DeviceManagementPartnerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceManagementPartners`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceManagementPartner,
@@ -2462,12 +3058,20 @@ impl DeviceManagementPartnerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceManagementPartners/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagementPartner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceManagementPartners/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementPartner,
@@ -2477,12 +3081,20 @@ impl DeviceManagementPartnerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceManagementPartners/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.terminate`.
     ///
     /// HTTP: `POST /deviceManagement/deviceManagementPartners/{id}/terminate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn terminate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("terminate"))
     }
@@ -2506,12 +3118,20 @@ impl DeviceManagementReportsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/reports`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagementReports> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementReports,
@@ -2521,6 +3141,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/reports`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2537,6 +3161,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getCachedReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getCachedReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_cached_report(
         &self,
         parameters: &super::parameters::GetCachedReportParameters,
@@ -2551,6 +3179,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getCompliancePolicyNonComplianceReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getCompliancePolicyNonComplianceReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_compliance_policy_non_compliance_report(
         &self,
         parameters: &super::parameters::GetCompliancePolicyNonComplianceReportParameters,
@@ -2565,6 +3197,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getCompliancePolicyNonComplianceSummaryReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getCompliancePolicyNonComplianceSummaryReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_compliance_policy_non_compliance_summary_report(
         &self,
         parameters: &super::parameters::GetCompliancePolicyNonComplianceSummaryReportParameters,
@@ -2579,6 +3215,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getComplianceSettingNonComplianceReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getComplianceSettingNonComplianceReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_compliance_setting_non_compliance_report(
         &self,
         parameters: &super::parameters::GetComplianceSettingNonComplianceReportParameters,
@@ -2593,6 +3233,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getConfigurationPolicyNonComplianceReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getConfigurationPolicyNonComplianceReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_configuration_policy_non_compliance_report(
         &self,
         parameters: &super::parameters::GetConfigurationPolicyNonComplianceReportParameters,
@@ -2607,6 +3251,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getConfigurationPolicyNonComplianceSummaryReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getConfigurationPolicyNonComplianceSummaryReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_configuration_policy_non_compliance_summary_report(
         &self,
         parameters: &super::parameters::GetConfigurationPolicyNonComplianceSummaryReportParameters,
@@ -2624,6 +3272,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getConfigurationSettingNonComplianceReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getConfigurationSettingNonComplianceReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_configuration_setting_non_compliance_report(
         &self,
         parameters: &super::parameters::GetConfigurationSettingNonComplianceReportParameters,
@@ -2638,6 +3290,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getDeviceManagementIntentPerSettingContributingProfiles`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getDeviceManagementIntentPerSettingContributingProfiles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_device_management_intent_per_setting_contributing_profiles(
         &self,
         parameters: &super::parameters::GetDeviceManagementIntentPerSettingContributingProfilesParameters,
@@ -2655,6 +3311,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getDeviceManagementIntentSettingsReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getDeviceManagementIntentSettingsReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_device_management_intent_settings_report(
         &self,
         parameters: &super::parameters::GetDeviceManagementIntentSettingsReportParameters,
@@ -2669,6 +3329,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getDeviceNonComplianceReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getDeviceNonComplianceReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_device_non_compliance_report(
         &self,
         parameters: &super::parameters::GetDeviceNonComplianceReportParameters,
@@ -2683,6 +3347,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getDevicesWithoutCompliancePolicyReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getDevicesWithoutCompliancePolicyReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_devices_without_compliance_policy_report(
         &self,
         parameters: &super::parameters::GetDevicesWithoutCompliancePolicyReportParameters,
@@ -2697,6 +3365,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getHistoricalReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getHistoricalReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_historical_report(
         &self,
         parameters: &super::parameters::GetHistoricalReportParameters,
@@ -2711,6 +3383,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getNoncompliantDevicesAndSettingsReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getNoncompliantDevicesAndSettingsReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_noncompliant_devices_and_settings_report(
         &self,
         parameters: &super::parameters::GetNoncompliantDevicesAndSettingsReportParameters,
@@ -2725,6 +3401,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getPolicyNonComplianceMetadata`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getPolicyNonComplianceMetadata`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_policy_non_compliance_metadata(
         &self,
         parameters: &super::parameters::GetPolicyNonComplianceMetadataParameters,
@@ -2739,6 +3419,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getPolicyNonComplianceReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getPolicyNonComplianceReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_policy_non_compliance_report(
         &self,
         parameters: &super::parameters::GetPolicyNonComplianceReportParameters,
@@ -2753,6 +3437,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getPolicyNonComplianceSummaryReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getPolicyNonComplianceSummaryReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_policy_non_compliance_summary_report(
         &self,
         parameters: &super::parameters::GetPolicyNonComplianceSummaryReportParameters,
@@ -2767,6 +3455,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getReportFilters`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getReportFilters`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_report_filters(
         &self,
         parameters: &super::parameters::GetReportFiltersParameters,
@@ -2781,6 +3473,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.getSettingNonComplianceReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/getSettingNonComplianceReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_setting_non_compliance_report(
         &self,
         parameters: &super::parameters::GetSettingNonComplianceReportParameters,
@@ -2795,6 +3491,10 @@ impl DeviceManagementReportsRequestBuilder {
     /// Bound action `microsoft.graph.retrieveDeviceAppInstallationStatusReport`.
     ///
     /// HTTP: `POST /deviceManagement/reports/retrieveDeviceAppInstallationStatusReport`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retrieve_device_app_installation_status_report(
         &self,
         parameters: &super::parameters::RetrieveDeviceAppInstallationStatusReportParameters,
@@ -2826,12 +3526,20 @@ impl DeviceManagementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagement,
@@ -2841,6 +3549,10 @@ impl DeviceManagementRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3501,6 +4213,12 @@ impl DeviceManagementRequestBuilder {
     /// The link (`$ref`) of `managedDeviceOverview` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/managedDeviceOverview/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/managedDeviceOverview/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/managedDeviceOverview/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/managedDeviceOverview/$ref`: no permission listed in the pinned permissions table.
     pub fn managed_device_overview_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3510,6 +4228,12 @@ impl DeviceManagementRequestBuilder {
     /// The link (`$ref`) of `softwareUpdateStatusSummary` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/softwareUpdateStatusSummary/$ref`
+    ///
+    /// Permissions for `GET /deviceManagement/softwareUpdateStatusSummary/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /deviceManagement/softwareUpdateStatusSummary/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceManagement/softwareUpdateStatusSummary/$ref`: no permission listed in the pinned permissions table.
     pub fn software_update_status_summary_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3521,6 +4245,10 @@ impl DeviceManagementRequestBuilder {
     /// Optional parameters (`scope`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /deviceManagement/getEffectivePermissions(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_effective_permissions(
         &self,
         scope: Option<&str>,
@@ -3537,6 +4265,10 @@ impl DeviceManagementRequestBuilder {
     /// Bound function `microsoft.graph.userExperienceAnalyticsSummarizeWorkFromAnywhereDevices`.
     ///
     /// HTTP: `GET /deviceManagement/userExperienceAnalyticsSummarizeWorkFromAnywhereDevices(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn user_experience_analytics_summarize_work_from_anywhere_devices(
         &self,
     ) -> Request<
@@ -3559,6 +4291,10 @@ impl DeviceManagementRequestBuilder {
     /// Optional parameters (`domain_name`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /deviceManagement/verifyWindowsEnrollmentAutoDiscovery(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn verify_windows_enrollment_auto_discovery(
         &self,
         domain_name: Option<&str>,
@@ -3614,6 +4350,10 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/troubleshootingEvents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3624,6 +4364,10 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/troubleshootingEvents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3631,6 +4375,10 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/troubleshootingEvents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceManagementTroubleshootingEvent,
@@ -3681,6 +4429,10 @@ impl DeviceManagementTroubleshootingEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/troubleshootingEvents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyDeviceManagementTroubleshootingEvent> {
@@ -3689,6 +4441,10 @@ impl DeviceManagementTroubleshootingEventRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/troubleshootingEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceManagementTroubleshootingEvent,
@@ -3698,6 +4454,10 @@ impl DeviceManagementTroubleshootingEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/troubleshootingEvents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3719,12 +4479,20 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/deviceRegistrationPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceRegistrationPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/deviceRegistrationPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceRegistrationPolicy,
@@ -3734,6 +4502,10 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/deviceRegistrationPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3757,18 +4529,30 @@ impl DeviceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /devices/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Device> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /devices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Device) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /devices/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Device.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `Device.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3831,6 +4615,12 @@ impl DeviceRequestBuilder {
     /// HTTP: `GET/POST /devices/{id}/memberOf/$ref`
     ///
     /// HTTP: `DELETE /devices/{id}/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /devices/{id}/memberOf/$ref` (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /devices/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /devices/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3842,6 +4632,12 @@ impl DeviceRequestBuilder {
     /// HTTP: `GET/POST /devices/{id}/registeredOwners/$ref`
     ///
     /// HTTP: `DELETE /devices/{id}/registeredOwners/{id}/$ref`
+    ///
+    /// Permissions for `GET /devices/{id}/registeredOwners/$ref` (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /devices/{id}/registeredOwners/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    ///
+    /// Permissions for `DELETE /devices/{id}/registeredOwners/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn registered_owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3853,6 +4649,12 @@ impl DeviceRequestBuilder {
     /// HTTP: `GET/POST /devices/{id}/registeredUsers/$ref`
     ///
     /// HTTP: `DELETE /devices/{id}/registeredUsers/{id}/$ref`
+    ///
+    /// Permissions for `GET /devices/{id}/registeredUsers/$ref` (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /devices/{id}/registeredUsers/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    ///
+    /// Permissions for `DELETE /devices/{id}/registeredUsers/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn registered_users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3864,6 +4666,12 @@ impl DeviceRequestBuilder {
     /// HTTP: `GET/POST /devices/{id}/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /devices/{id}/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /devices/{id}/transitiveMemberOf/$ref` (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /devices/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /devices/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3873,6 +4681,10 @@ impl DeviceRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /devices/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3887,6 +4699,10 @@ impl DeviceRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /devices/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3901,6 +4717,10 @@ impl DeviceRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /devices/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3915,6 +4735,10 @@ impl DeviceRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /devices/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3929,6 +4753,10 @@ impl DeviceRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /devices/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -3951,6 +4779,10 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/directoryAudits`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryAudit>> {
@@ -3959,6 +4791,10 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /auditLogs/directoryAudits/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3966,6 +4802,10 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /auditLogs/directoryAudits`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryAudit,
@@ -3997,18 +4837,30 @@ impl DirectoryAuditRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /auditLogs/directoryAudits/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryAudit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /auditLogs/directoryAudits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::DirectoryAudit) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /auditLogs/directoryAudits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4045,6 +4897,10 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema/directories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -4053,6 +4909,10 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/synchronization/jobs/{id}/schema/directories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4060,6 +4920,10 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/schema/directories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -4107,12 +4971,20 @@ impl DirectoryDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryDefinition`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryDefinition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -4122,12 +4994,20 @@ impl DirectoryDefinitionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryDefinition`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.discover`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryDefinition/discover`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn discover(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::POST, self.path.clone().action("discover"))
     }
@@ -4152,6 +5032,10 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4160,6 +5044,10 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4167,6 +5055,10 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDirectoryObject,
@@ -4183,6 +5075,10 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4195,6 +5091,10 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4215,6 +5115,10 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4229,6 +5133,10 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4520,6 +5428,10 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DirectoryObjectPartnerReference> {
@@ -4528,6 +5440,10 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryObjectPartnerReference,
@@ -4537,12 +5453,20 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4557,6 +5481,10 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4571,6 +5499,10 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4585,6 +5517,10 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4599,6 +5535,10 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4622,12 +5562,20 @@ impl DirectoryObjectRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDirectoryObject,
@@ -4637,12 +5585,20 @@ impl DirectoryObjectRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4657,6 +5613,10 @@ impl DirectoryObjectRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4671,6 +5631,10 @@ impl DirectoryObjectRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4685,6 +5649,10 @@ impl DirectoryObjectRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4699,6 +5667,10 @@ impl DirectoryObjectRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4951,18 +5923,30 @@ impl DirectoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Directory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Directory) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5090,6 +6074,12 @@ impl DirectoryRequestBuilder {
     /// HTTP: `GET/POST /directory/deletedItems/$ref`
     ///
     /// HTTP: `DELETE /directory/deletedItems/{id}/$ref`
+    ///
+    /// Permissions for `GET /directory/deletedItems/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directory/deletedItems/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directory/deletedItems/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn deleted_items_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5121,6 +6111,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryRoles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRole>> {
@@ -5129,6 +6123,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryRoles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5136,6 +6134,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryRoles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryRole,
@@ -5152,6 +6154,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryRoles/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5164,6 +6170,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryRoles/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -5178,6 +6188,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryRoles/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5198,6 +6212,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryRoles/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5212,6 +6230,10 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryRoles/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5262,18 +6284,30 @@ impl DirectoryRoleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryRoles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryRoles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::DirectoryRole) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryRoles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5303,6 +6337,12 @@ impl DirectoryRoleRequestBuilder {
     /// HTTP: `GET/POST /directoryRoles/{id}/members/$ref`
     ///
     /// HTTP: `DELETE /directoryRoles/{id}/members/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryRoles/{id}/members/$ref` (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /directoryRoles/{id}/members/$ref` (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
+    ///
+    /// Permissions for `DELETE /directoryRoles/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5312,6 +6352,10 @@ impl DirectoryRoleRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryRoles/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5326,6 +6370,10 @@ impl DirectoryRoleRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryRoles/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5340,6 +6388,10 @@ impl DirectoryRoleRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryRoles/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5354,6 +6406,10 @@ impl DirectoryRoleRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryRoles/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5368,6 +6424,10 @@ impl DirectoryRoleRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryRoles/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5390,6 +6450,10 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryRoleTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRoleTemplate>> {
@@ -5398,6 +6462,10 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryRoleTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5405,6 +6473,10 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryRoleTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryRoleTemplate,
@@ -5421,6 +6493,10 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryRoleTemplates/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5433,6 +6509,10 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5453,6 +6533,10 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5467,6 +6551,10 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5498,12 +6586,20 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryRoleTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryRoleTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryRoleTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryRoleTemplate,
@@ -5513,12 +6609,20 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryRoleTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5533,6 +6637,10 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5547,6 +6655,10 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5561,6 +6673,10 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5575,6 +6691,10 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryRoleTemplates/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5617,6 +6737,10 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /shares/{id}/listItem/documentSetVersions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DocumentSetVersion>> {
@@ -5625,6 +6749,10 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /shares/{id}/listItem/documentSetVersions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5632,6 +6760,10 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /shares/{id}/listItem/documentSetVersions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -5683,12 +6815,20 @@ impl DocumentSetVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/listItem/documentSetVersions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DocumentSetVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/listItem/documentSetVersions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -5698,6 +6838,10 @@ impl DocumentSetVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/listItem/documentSetVersions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5713,12 +6857,20 @@ impl DocumentSetVersionRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /shares/{id}/listItem/documentSetVersions/{id}/restore`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.restoreVersion`.
     ///
     /// HTTP: `POST /shares/{id}/listItem/documentSetVersions/{id}/restoreVersion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5745,12 +6897,20 @@ impl DomainCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /domains`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Domain>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /domains/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5758,6 +6918,10 @@ impl DomainCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /domains`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Domain,
@@ -5792,6 +6956,10 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /domainDnsRecords`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDomainDnsRecord>> {
@@ -5800,6 +6968,10 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /domainDnsRecords/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5807,6 +6979,10 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /domainDnsRecords`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -5838,12 +7014,20 @@ impl DomainDnsRecordRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /domainDnsRecords/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDomainDnsRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /domainDnsRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -5853,6 +7037,10 @@ impl DomainDnsRecordRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /domainDnsRecords/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5876,18 +7064,30 @@ impl DomainRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /domains/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Domain> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Domain) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5950,6 +7150,12 @@ impl DomainRequestBuilder {
     /// HTTP: `GET/POST /domains/{id}/domainNameReferences/$ref`
     ///
     /// HTTP: `DELETE /domains/{id}/domainNameReferences/{id}/$ref`
+    ///
+    /// Permissions for `GET /domains/{id}/domainNameReferences/$ref` (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /domains/{id}/domainNameReferences/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /domains/{id}/domainNameReferences/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn domain_name_references_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5959,6 +7165,12 @@ impl DomainRequestBuilder {
     /// The link (`$ref`) of `rootDomain` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /domains/{id}/rootDomain/$ref`
+    ///
+    /// Permissions for `GET /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
     pub fn root_domain_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5968,6 +7180,10 @@ impl DomainRequestBuilder {
     /// Bound action `microsoft.graph.forceDelete`.
     ///
     /// HTTP: `POST /domains/{id}/forceDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn force_delete(&self, disable_user_accounts: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5979,12 +7195,20 @@ impl DomainRequestBuilder {
     /// Bound action `microsoft.graph.promote`.
     ///
     /// HTTP: `POST /domains/{id}/promote`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn promote(&self) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("promote"))
     }
     /// Bound action `microsoft.graph.verify`.
     ///
     /// HTTP: `POST /domains/{id}/verify`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn verify(&self) -> Request<models::microsoft_graph::Domain> {
         Request::json(&self.client, Method::POST, self.path.clone().action("verify"))
     }
@@ -6009,12 +7233,20 @@ impl DriveCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6022,6 +7254,10 @@ impl DriveCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Drive,
@@ -6056,12 +7292,20 @@ impl DriveItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/bundles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/bundles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6069,6 +7313,10 @@ impl DriveItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/bundles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItem,
@@ -6102,18 +7350,30 @@ impl DriveItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::DriveItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6242,6 +7502,12 @@ impl DriveItemRequestBuilder {
     /// HTTP: `GET/POST /drives/{id}/root/children/$ref`
     ///
     /// HTTP: `DELETE /drives/{id}/root/children/{id}/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/root/children/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /drives/{id}/root/children/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/children/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn children_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6251,6 +7517,12 @@ impl DriveItemRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6260,6 +7532,12 @@ impl DriveItemRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6269,6 +7547,12 @@ impl DriveItemRequestBuilder {
     /// The link (`$ref`) of `listItem` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/listItem/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/root/listItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/listItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/listItem/$ref`: no permission listed in the pinned permissions table.
     pub fn list_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6278,6 +7562,12 @@ impl DriveItemRequestBuilder {
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/content`
+    ///
+    /// Permissions for `GET /drives/{id}/root/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -6287,6 +7577,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.assignSensitivityLabel`.
     ///
     /// HTTP: `POST /drives/{id}/root/assignSensitivityLabel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign_sensitivity_label(
         &self,
         parameters: &super::parameters::AssignSensitivityLabelParameters,
@@ -6301,6 +7595,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.checkin`.
     ///
     /// HTTP: `POST /drives/{id}/root/checkin`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn checkin(
         &self,
         parameters: &super::parameters::CheckinParameters,
@@ -6311,12 +7609,20 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.checkout`.
     ///
     /// HTTP: `POST /drives/{id}/root/checkout`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn checkout(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("checkout"))
     }
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /drives/{id}/root/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn copy(
         &self,
         parameters: &super::parameters::CopyTypeParameters,
@@ -6327,6 +7633,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.createLink`.
     ///
     /// HTTP: `POST /drives/{id}/root/createLink`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_link(
         &self,
         parameters: &super::parameters::DriveItemCreateLinkParameters,
@@ -6337,6 +7647,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.createUploadSession`.
     ///
     /// HTTP: `POST /drives/{id}/root/createUploadSession`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_upload_session(
         &self,
         item: &models::microsoft_graph::DriveItemUploadableProperties,
@@ -6351,6 +7665,10 @@ impl DriveItemRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /drives/{id}/root/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(
             &self.client,
@@ -6363,6 +7681,10 @@ impl DriveItemRequestBuilder {
     /// Optional parameters (`token`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/root/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -6381,6 +7703,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.discardCheckout`.
     ///
     /// HTTP: `POST /drives/{id}/root/discardCheckout`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn discard_checkout(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6391,6 +7717,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.extractSensitivityLabels`.
     ///
     /// HTTP: `POST /drives/{id}/root/extractSensitivityLabels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn extract_sensitivity_labels(
         &self,
     ) -> Request<models::microsoft_graph::ExtractSensitivityLabelsResult> {
@@ -6403,12 +7733,20 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.follow`.
     ///
     /// HTTP: `POST /drives/{id}/root/follow`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn follow(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::POST, self.path.clone().action("follow"))
     }
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// HTTP: `GET /drives/{id}/root/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_activities_by_interval(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -6423,6 +7761,10 @@ impl DriveItemRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/root/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_activities_by_interval_2` because `get_activities_by_interval` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_activities_by_interval_2(
@@ -6453,6 +7795,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.invite`.
     ///
     /// HTTP: `POST /drives/{id}/root/invite`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn invite(
         &self,
         parameters: &super::parameters::DriveItemInviteParameters,
@@ -6463,6 +7809,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /drives/{id}/root/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6473,6 +7823,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.preview`.
     ///
     /// HTTP: `POST /drives/{id}/root/preview`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn preview(
         &self,
         parameters: &super::parameters::PreviewParameters,
@@ -6483,6 +7837,10 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /drives/{id}/root/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(
         &self,
         parameters: &super::parameters::RestoreParameters,
@@ -6495,6 +7853,10 @@ impl DriveItemRequestBuilder {
     /// Optional parameters (`q`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/root/search(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     pub fn search(
         &self,
         q: Option<&str>,
@@ -6511,12 +7873,20 @@ impl DriveItemRequestBuilder {
     /// Bound action `microsoft.graph.unfollow`.
     ///
     /// HTTP: `POST /drives/{id}/root/unfollow`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unfollow(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unfollow"))
     }
     /// Bound action `microsoft.graph.validatePermission`.
     ///
     /// HTTP: `POST /drives/{id}/root/validatePermission`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_permission(
         &self,
         parameters: &super::parameters::ValidatePermissionParameters,
@@ -6547,6 +7917,10 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/root/versions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveItemVersion>> {
@@ -6555,6 +7929,10 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/root/versions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6562,6 +7940,10 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/root/versions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -6595,12 +7977,20 @@ impl DriveItemVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/versions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItemVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -6610,12 +8000,22 @@ impl DriveItemVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The content of the stream property `content`.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/versions/{id}/content`
+    ///
+    /// Permissions for `GET /drives/{id}/root/versions/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/versions/{id}/content`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/versions/{id}/content`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -6625,6 +8025,10 @@ impl DriveItemVersionRequestBuilder {
     /// Bound action `microsoft.graph.restoreVersion`.
     ///
     /// HTTP: `POST /drives/{id}/root/versions/{id}/restoreVersion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6653,6 +8057,10 @@ impl DriveProtectionRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/driveInclusionRules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveProtectionRule>> {
@@ -6661,6 +8069,10 @@ impl DriveProtectionRuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/driveInclusionRules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6668,6 +8080,10 @@ impl DriveProtectionRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/driveInclusionRules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveProtectionRule,
@@ -6701,12 +8117,20 @@ impl DriveProtectionRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/driveInclusionRules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveProtectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/driveInclusionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveProtectionRule,
@@ -6716,12 +8140,20 @@ impl DriveProtectionRuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/driveInclusionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.deleteAndUnprotect`.
     ///
     /// HTTP: `POST /solutions/backupRestore/driveInclusionRules/{id}/deleteAndUnprotect`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -6734,6 +8166,10 @@ impl DriveProtectionRuleRequestBuilder {
     /// Bound action `microsoft.graph.run`.
     ///
     /// HTTP: `POST /solutions/backupRestore/driveInclusionRules/{id}/run`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -6758,6 +8194,10 @@ impl DriveProtectionUnitCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/driveProtectionUnits`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveProtectionUnit>> {
@@ -6766,6 +8206,10 @@ impl DriveProtectionUnitCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/driveProtectionUnits/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6773,6 +8217,10 @@ impl DriveProtectionUnitCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/driveProtectionUnits`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnit,
@@ -6806,12 +8254,20 @@ impl DriveProtectionUnitRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/driveProtectionUnits/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveProtectionUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/driveProtectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnit,
@@ -6821,12 +8277,20 @@ impl DriveProtectionUnitRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/driveProtectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.cancelOffboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/driveProtectionUnits/{id}/cancelOffboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -6839,6 +8303,10 @@ impl DriveProtectionUnitRequestBuilder {
     /// Bound action `microsoft.graph.offboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/driveProtectionUnits/{id}/offboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -6863,6 +8331,10 @@ impl DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/driveProtectionUnitsBulkAdditionJobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -6873,6 +8345,10 @@ impl DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/driveProtectionUnitsBulkAdditionJobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6880,6 +8356,10 @@ impl DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/driveProtectionUnitsBulkAdditionJobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnitsBulkAdditionJob,
@@ -6914,6 +8394,10 @@ impl DriveProtectionUnitsBulkAdditionJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/driveProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DriveProtectionUnitsBulkAdditionJob> {
@@ -6922,6 +8406,10 @@ impl DriveProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/driveProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnitsBulkAdditionJob,
@@ -6931,6 +8419,10 @@ impl DriveProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/driveProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6954,18 +8446,30 @@ impl DriveRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Drive> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Drive) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7066,6 +8570,12 @@ impl DriveRequestBuilder {
     /// HTTP: `GET/POST /drives/{id}/bundles/$ref`
     ///
     /// HTTP: `DELETE /drives/{id}/bundles/{id}/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/bundles/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /drives/{id}/bundles/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/bundles/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn bundles_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7075,6 +8585,12 @@ impl DriveRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7086,6 +8602,12 @@ impl DriveRequestBuilder {
     /// HTTP: `GET/POST /drives/{id}/following/$ref`
     ///
     /// HTTP: `DELETE /drives/{id}/following/{id}/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/following/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /drives/{id}/following/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/following/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn following_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7095,6 +8617,12 @@ impl DriveRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7104,6 +8632,12 @@ impl DriveRequestBuilder {
     /// The link (`$ref`) of `root` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/root/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/root/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/root/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/root/$ref`: no permission listed in the pinned permissions table.
     pub fn root_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7115,6 +8649,12 @@ impl DriveRequestBuilder {
     /// HTTP: `GET/POST /drives/{id}/special/$ref`
     ///
     /// HTTP: `DELETE /drives/{id}/special/{id}/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/special/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /drives/{id}/special/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/special/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn special_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7126,6 +8666,10 @@ impl DriveRequestBuilder {
     /// Bound function `microsoft.graph.recent`.
     ///
     /// HTTP: `GET /drives/{id}/recent(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
@@ -7141,6 +8685,10 @@ impl DriveRequestBuilder {
     /// Optional parameters (`q`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/search(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn search(
         &self,
         q: Option<&str>,
@@ -7159,6 +8707,10 @@ impl DriveRequestBuilder {
     /// Bound function `microsoft.graph.sharedWithMe`.
     ///
     /// HTTP: `GET /drives/{id}/sharedWithMe(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
@@ -7190,6 +8742,10 @@ impl DriveRestoreArtifactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveRestoreArtifact>> {
@@ -7198,6 +8754,10 @@ impl DriveRestoreArtifactCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7205,6 +8765,10 @@ impl DriveRestoreArtifactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifact,
@@ -7238,12 +8802,20 @@ impl DriveRestoreArtifactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifact,
@@ -7253,6 +8825,10 @@ impl DriveRestoreArtifactRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7268,6 +8844,12 @@ impl DriveRestoreArtifactRequestBuilder {
     /// The link (`$ref`) of `restorePoint` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact/restorePoint/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7293,6 +8875,10 @@ impl DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifactsBulkAdditionRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7303,6 +8889,10 @@ impl DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifactsBulkAdditionRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7310,6 +8900,10 @@ impl DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifactsBulkAdditionRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifactsBulkAdditionRequest,
@@ -7344,6 +8938,10 @@ impl DriveRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DriveRestoreArtifactsBulkAdditionRequest> {
@@ -7352,6 +8950,10 @@ impl DriveRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifactsBulkAdditionRequest,
@@ -7361,6 +8963,10 @@ impl DriveRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7384,12 +8990,20 @@ impl EBookInstallSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedEBooks/{id}/installSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EBookInstallSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedEBooks/{id}/installSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EBookInstallSummary,
@@ -7399,6 +9013,10 @@ impl EBookInstallSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedEBooks/{id}/installSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7422,18 +9040,30 @@ impl EdgeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/edge`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Edge> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/edge`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Edge) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/edge`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7464,12 +9094,20 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EditionUpgradeConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EditionUpgradeConfiguration,
@@ -7479,6 +9117,10 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7557,6 +9199,10 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -7569,6 +9215,10 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -7609,6 +9259,10 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/me/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationAssignment>> {
@@ -7617,6 +9271,10 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/me/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7624,6 +9282,10 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/me/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationAssignment,
@@ -7640,6 +9302,10 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /education/me/assignments/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationAssignment>> {
@@ -7667,12 +9333,20 @@ impl EducationAssignmentDefaultsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentDefaults`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignmentDefaults> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/classes/{id}/assignmentDefaults`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignmentDefaults,
@@ -7682,6 +9356,10 @@ impl EducationAssignmentDefaultsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/classes/{id}/assignmentDefaults`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

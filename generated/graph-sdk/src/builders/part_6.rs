@@ -23,12 +23,20 @@ impl EducationAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/me/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/me/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignment,
@@ -38,6 +46,10 @@ impl EducationAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/me/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -101,6 +113,12 @@ impl EducationAssignmentRequestBuilder {
     /// The link (`$ref`) of `gradingCategory` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /education/me/assignments/{id}/gradingCategory/$ref`
+    ///
+    /// Permissions for `GET /education/me/assignments/{id}/gradingCategory/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /education/me/assignments/{id}/gradingCategory/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/me/assignments/{id}/gradingCategory/$ref`: no permission listed in the pinned permissions table.
     pub fn grading_category_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -110,6 +128,12 @@ impl EducationAssignmentRequestBuilder {
     /// The link (`$ref`) of `gradingScheme` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /education/me/assignments/{id}/gradingScheme/$ref`
+    ///
+    /// Permissions for `GET /education/me/assignments/{id}/gradingScheme/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /education/me/assignments/{id}/gradingScheme/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/me/assignments/{id}/gradingScheme/$ref`: no permission listed in the pinned permissions table.
     pub fn grading_scheme_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -119,24 +143,40 @@ impl EducationAssignmentRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Bound action `microsoft.graph.deactivate`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/deactivate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn deactivate(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::POST, self.path.clone().action("deactivate"))
     }
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/publish`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::POST, self.path.clone().action("publish"))
     }
     /// Bound action `microsoft.graph.setUpFeedbackResourcesFolder`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/setUpFeedbackResourcesFolder`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_up_feedback_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationAssignment> {
@@ -149,6 +189,10 @@ impl EducationAssignmentRequestBuilder {
     /// Bound action `microsoft.graph.setUpResourcesFolder`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/setUpResourcesFolder`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_up_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationAssignment> {
@@ -179,6 +223,10 @@ impl EducationAssignmentResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/resources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationAssignmentResource>> {
@@ -187,6 +235,10 @@ impl EducationAssignmentResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/me/assignments/{id}/resources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -194,6 +246,10 @@ impl EducationAssignmentResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/me/assignments/{id}/resources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationAssignmentResource,
@@ -230,12 +286,20 @@ impl EducationAssignmentResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/resources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignmentResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/me/assignments/{id}/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignmentResource,
@@ -245,6 +309,10 @@ impl EducationAssignmentResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/me/assignments/{id}/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -280,12 +348,20 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignmentSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/classes/{id}/assignmentSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignmentSettings,
@@ -295,6 +371,10 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/classes/{id}/assignmentSettings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -332,6 +412,12 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// The link (`$ref`) of `defaultGradingScheme` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /education/classes/{id}/assignmentSettings/defaultGradingScheme/$ref`
+    ///
+    /// Permissions for `GET /education/classes/{id}/assignmentSettings/defaultGradingScheme/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /education/classes/{id}/assignmentSettings/defaultGradingScheme/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/classes/{id}/assignmentSettings/defaultGradingScheme/$ref`: no permission listed in the pinned permissions table.
     pub fn default_grading_scheme_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -359,6 +445,10 @@ impl EducationCategoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentCategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationCategory>> {
@@ -367,6 +457,10 @@ impl EducationCategoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentCategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -374,6 +468,10 @@ impl EducationCategoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/classes/{id}/assignmentCategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationCategory,
@@ -390,6 +488,10 @@ impl EducationCategoryCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentCategories/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationCategory>> {
@@ -419,12 +521,20 @@ impl EducationCategoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentCategories/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/classes/{id}/assignmentCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationCategory,
@@ -434,6 +544,10 @@ impl EducationCategoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/classes/{id}/assignmentCategories/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -458,6 +572,10 @@ impl EducationClassCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/classes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationClass>> {
@@ -466,6 +584,10 @@ impl EducationClassCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/classes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -473,6 +595,10 @@ impl EducationClassCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/classes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationClass,
@@ -489,6 +615,10 @@ impl EducationClassCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /education/classes/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationClass>> {
@@ -518,18 +648,30 @@ impl EducationClassRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/classes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationClass> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/classes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::EducationClass) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/classes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -624,6 +766,12 @@ impl EducationClassRequestBuilder {
     /// The link (`$ref`) of `group` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /education/classes/{id}/group/$ref`
+    ///
+    /// Permissions for `GET /education/classes/{id}/group/$ref` (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    ///
+    /// Permissions for `PUT /education/classes/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/classes/{id}/group/$ref`: no permission listed in the pinned permissions table.
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -635,6 +783,12 @@ impl EducationClassRequestBuilder {
     /// HTTP: `GET/POST /education/classes/{id}/members/$ref`
     ///
     /// HTTP: `DELETE /education/classes/{id}/members/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/classes/{id}/members/$ref` (narrowest first): Application `Member.Read.Hidden`.
+    ///
+    /// Permissions for `POST /education/classes/{id}/members/$ref` (narrowest first): Application `Member.Read.Hidden`.
+    ///
+    /// Permissions for `DELETE /education/classes/{id}/members/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -646,6 +800,12 @@ impl EducationClassRequestBuilder {
     /// HTTP: `GET/POST /education/classes/{id}/schools/$ref`
     ///
     /// HTTP: `DELETE /education/classes/{id}/schools/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/classes/{id}/schools/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /education/classes/{id}/schools/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/classes/{id}/schools/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn schools_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -657,6 +817,12 @@ impl EducationClassRequestBuilder {
     /// HTTP: `GET/POST /education/classes/{id}/teachers/$ref`
     ///
     /// HTTP: `DELETE /education/classes/{id}/teachers/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/classes/{id}/teachers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /education/classes/{id}/teachers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/classes/{id}/teachers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn teachers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -666,6 +832,10 @@ impl EducationClassRequestBuilder {
     /// Bound function `microsoft.graph.getRecentlyModifiedSubmissions`.
     ///
     /// HTTP: `GET /education/classes/{id}/getRecentlyModifiedSubmissions(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_recently_modified_submissions(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSubmission>> {
@@ -694,6 +864,10 @@ impl EducationGradingCategoryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentSettings/gradingCategories`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationGradingCategory>> {
@@ -702,6 +876,10 @@ impl EducationGradingCategoryCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentSettings/gradingCategories/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -709,6 +887,10 @@ impl EducationGradingCategoryCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/classes/{id}/assignmentSettings/gradingCategories`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationGradingCategory,
@@ -742,12 +924,20 @@ impl EducationGradingCategoryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/gradingCategory`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationGradingCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/me/assignments/{id}/gradingCategory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationGradingCategory,
@@ -757,6 +947,10 @@ impl EducationGradingCategoryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/me/assignments/{id}/gradingCategory`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -779,6 +973,10 @@ impl EducationGradingSchemeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentSettings/gradingSchemes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationGradingScheme>> {
@@ -787,6 +985,10 @@ impl EducationGradingSchemeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentSettings/gradingSchemes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -794,6 +996,10 @@ impl EducationGradingSchemeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/classes/{id}/assignmentSettings/gradingSchemes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationGradingScheme,
@@ -827,12 +1033,20 @@ impl EducationGradingSchemeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/classes/{id}/assignmentSettings/defaultGradingScheme`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationGradingScheme> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/classes/{id}/assignmentSettings/defaultGradingScheme`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationGradingScheme,
@@ -842,6 +1056,10 @@ impl EducationGradingSchemeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/classes/{id}/assignmentSettings/defaultGradingScheme`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -864,6 +1082,10 @@ impl EducationModuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/classes/{id}/modules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationModule>> {
@@ -872,6 +1094,10 @@ impl EducationModuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/classes/{id}/modules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -879,6 +1105,10 @@ impl EducationModuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/classes/{id}/modules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationModule,
@@ -912,12 +1142,20 @@ impl EducationModuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/classes/{id}/modules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/classes/{id}/modules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationModule,
@@ -927,6 +1165,10 @@ impl EducationModuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/classes/{id}/modules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -943,18 +1185,30 @@ impl EducationModuleRequestBuilder {
     /// Bound action `microsoft.graph.pin`.
     ///
     /// HTTP: `POST /education/classes/{id}/modules/{id}/pin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn pin(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::POST, self.path.clone().action("pin"))
     }
     /// Bound action `microsoft.graph.publish`.
     ///
     /// HTTP: `POST /education/classes/{id}/modules/{id}/publish`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn publish(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::POST, self.path.clone().action("publish"))
     }
     /// Bound action `microsoft.graph.setUpResourcesFolder`.
     ///
     /// HTTP: `POST /education/classes/{id}/modules/{id}/setUpResourcesFolder`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_up_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationModule> {
@@ -967,6 +1221,10 @@ impl EducationModuleRequestBuilder {
     /// Bound action `microsoft.graph.unpin`.
     ///
     /// HTTP: `POST /education/classes/{id}/modules/{id}/unpin`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unpin(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::POST, self.path.clone().action("unpin"))
     }
@@ -989,6 +1247,10 @@ impl EducationModuleResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/classes/{id}/modules/{id}/resources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationModuleResource>> {
@@ -997,6 +1259,10 @@ impl EducationModuleResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/classes/{id}/modules/{id}/resources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1004,6 +1270,10 @@ impl EducationModuleResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/classes/{id}/modules/{id}/resources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationModuleResource,
@@ -1035,12 +1305,20 @@ impl EducationModuleResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/classes/{id}/modules/{id}/resources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationModuleResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/classes/{id}/modules/{id}/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationModuleResource,
@@ -1050,6 +1328,10 @@ impl EducationModuleResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/classes/{id}/modules/{id}/resources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1072,6 +1354,10 @@ impl EducationOutcomeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions/{id}/outcomes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEducationOutcome>> {
@@ -1080,6 +1366,10 @@ impl EducationOutcomeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions/{id}/outcomes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1087,6 +1377,10 @@ impl EducationOutcomeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/outcomes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyEducationOutcome,
@@ -1118,12 +1412,20 @@ impl EducationOutcomeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions/{id}/outcomes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyEducationOutcome> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/me/assignments/{id}/submissions/{id}/outcomes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyEducationOutcome,
@@ -1133,6 +1435,10 @@ impl EducationOutcomeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/me/assignments/{id}/submissions/{id}/outcomes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1154,18 +1460,30 @@ impl EducationRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::EducationRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1236,6 +1554,10 @@ impl EducationRubricCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/me/rubrics`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationRubric>> {
@@ -1244,6 +1566,10 @@ impl EducationRubricCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/me/rubrics/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1251,6 +1577,10 @@ impl EducationRubricCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/me/rubrics`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationRubric,
@@ -1284,12 +1614,20 @@ impl EducationRubricRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/me/rubrics/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationRubric> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/me/rubrics/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationRubric,
@@ -1299,6 +1637,10 @@ impl EducationRubricRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/me/rubrics/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1323,6 +1665,10 @@ impl EducationSchoolCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/schools`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSchool>> {
@@ -1331,6 +1677,10 @@ impl EducationSchoolCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/schools/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1338,6 +1688,10 @@ impl EducationSchoolCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/schools`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationSchool,
@@ -1354,6 +1708,10 @@ impl EducationSchoolCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /education/schools/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSchool>> {
@@ -1383,12 +1741,20 @@ impl EducationSchoolRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/schools/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationSchool> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/schools/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationSchool,
@@ -1398,6 +1764,10 @@ impl EducationSchoolRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/schools/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1436,6 +1806,12 @@ impl EducationSchoolRequestBuilder {
     /// The link (`$ref`) of `administrativeUnit` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /education/schools/{id}/administrativeUnit/$ref`
+    ///
+    /// Permissions for `GET /education/schools/{id}/administrativeUnit/$ref` (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    ///
+    /// Permissions for `PUT /education/schools/{id}/administrativeUnit/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/schools/{id}/administrativeUnit/$ref`: no permission listed in the pinned permissions table.
     pub fn administrative_unit_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1447,6 +1823,12 @@ impl EducationSchoolRequestBuilder {
     /// HTTP: `GET/POST /education/schools/{id}/classes/$ref`
     ///
     /// HTTP: `DELETE /education/schools/{id}/classes/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/schools/{id}/classes/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /education/schools/{id}/classes/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/schools/{id}/classes/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn classes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1458,6 +1840,12 @@ impl EducationSchoolRequestBuilder {
     /// HTTP: `GET/POST /education/schools/{id}/users/$ref`
     ///
     /// HTTP: `DELETE /education/schools/{id}/users/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/schools/{id}/users/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /education/schools/{id}/users/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/schools/{id}/users/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1483,6 +1871,10 @@ impl EducationSubmissionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSubmission>> {
@@ -1491,6 +1883,10 @@ impl EducationSubmissionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1498,6 +1894,10 @@ impl EducationSubmissionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationSubmission,
@@ -1531,12 +1931,20 @@ impl EducationSubmissionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/me/assignments/{id}/submissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationSubmission,
@@ -1546,6 +1954,10 @@ impl EducationSubmissionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/me/assignments/{id}/submissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1584,24 +1996,40 @@ impl EducationSubmissionRequestBuilder {
     /// Bound action `microsoft.graph.excuse`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/excuse`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn excuse(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("excuse"))
     }
     /// Bound action `microsoft.graph.reassign`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/reassign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reassign(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("reassign"))
     }
     /// Bound action `microsoft.graph.return`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/return`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#return(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("return"))
     }
     /// Bound action `microsoft.graph.setUpResourcesFolder`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/setUpResourcesFolder`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_up_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationSubmission> {
@@ -1614,12 +2042,20 @@ impl EducationSubmissionRequestBuilder {
     /// Bound action `microsoft.graph.submit`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/submit`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn submit(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("submit"))
     }
     /// Bound action `microsoft.graph.unsubmit`.
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/unsubmit`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unsubmit(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("unsubmit"))
     }
@@ -1644,6 +2080,10 @@ impl EducationSubmissionResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions/{id}/resources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSubmissionResource>> {
@@ -1652,6 +2092,10 @@ impl EducationSubmissionResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/me/assignments/{id}/submissions/{id}/resources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1659,6 +2103,10 @@ impl EducationSubmissionResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/me/assignments/{id}/submissions/{id}/resources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationSubmissionResource,
@@ -1695,12 +2143,20 @@ impl EducationSubmissionResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationSubmissionResource`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationSubmissionResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationSubmissionResource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationSubmissionResource,
@@ -1710,6 +2166,10 @@ impl EducationSubmissionResourceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationSubmissionResource`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1746,6 +2206,10 @@ impl EducationUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /education/users`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationUser>> {
@@ -1754,6 +2218,10 @@ impl EducationUserCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /education/users/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1761,6 +2229,10 @@ impl EducationUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /education/users`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationUser,
@@ -1777,6 +2249,10 @@ impl EducationUserCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /education/users/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationUser>> {
@@ -1806,18 +2282,30 @@ impl EducationUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /education/me`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /education/me`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::EducationUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /education/me`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1893,6 +2381,12 @@ impl EducationUserRequestBuilder {
     /// HTTP: `GET/POST /education/me/classes/$ref`
     ///
     /// HTTP: `DELETE /education/me/classes/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/me/classes/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /education/me/classes/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/me/classes/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn classes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1904,6 +2398,12 @@ impl EducationUserRequestBuilder {
     /// HTTP: `GET/POST /education/me/schools/$ref`
     ///
     /// HTTP: `DELETE /education/me/schools/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/me/schools/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /education/me/schools/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/me/schools/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn schools_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1915,6 +2415,12 @@ impl EducationUserRequestBuilder {
     /// HTTP: `GET/POST /education/me/taughtClasses/$ref`
     ///
     /// HTTP: `DELETE /education/me/taughtClasses/{id}/$ref`
+    ///
+    /// Permissions for `GET /education/me/taughtClasses/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /education/me/taughtClasses/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/me/taughtClasses/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn taught_classes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1924,6 +2430,12 @@ impl EducationUserRequestBuilder {
     /// The link (`$ref`) of `user` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /education/me/user/$ref`
+    ///
+    /// Permissions for `GET /education/me/user/$ref` (narrowest first): DelegatedWork `User.Read`, `Directory.Read.All`; Application `Directory.Read.All`.
+    ///
+    /// Permissions for `PUT /education/me/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /education/me/user/$ref`: no permission listed in the pinned permissions table.
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1963,6 +2475,10 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/emailMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EmailAuthenticationMethod>> {
@@ -1971,6 +2487,10 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/emailMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1978,6 +2498,10 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/emailMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -2022,6 +2546,10 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2032,6 +2560,10 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2039,6 +2571,10 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -2087,6 +2623,10 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EmailAuthenticationMethodConfiguration> {
@@ -2095,6 +2635,10 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -2104,6 +2648,10 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2151,12 +2699,20 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/emailMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EmailAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/emailMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -2166,12 +2722,20 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/emailMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/emailMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -2201,12 +2765,20 @@ impl EmailFileAssessmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EmailFileAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailFileAssessmentRequest,
@@ -2216,6 +2788,10 @@ impl EmailFileAssessmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2248,12 +2824,20 @@ impl EmailNotificationsSettingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/emailNotificationsSetting`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EmailNotificationsSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/emailNotificationsSetting`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailNotificationsSetting,
@@ -2263,6 +2847,10 @@ impl EmailNotificationsSettingRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/emailNotificationsSetting`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2284,12 +2872,20 @@ impl EmergencyCallEventRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EmergencyCallEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmergencyCallEvent,
@@ -2299,6 +2895,10 @@ impl EmergencyCallEventRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2318,6 +2918,12 @@ impl EmergencyCallEventRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn participants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2342,12 +2948,20 @@ impl EmployeeExperienceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EmployeeExperience> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmployeeExperience,
@@ -2357,6 +2971,10 @@ impl EmployeeExperienceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2448,12 +3066,20 @@ impl EmployeeExperienceUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/employeeExperience`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EmployeeExperienceUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/employeeExperience`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmployeeExperienceUser,
@@ -2463,6 +3089,10 @@ impl EmployeeExperienceUserRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/employeeExperience`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2494,6 +3124,12 @@ impl EmployeeExperienceUserRequestBuilder {
     /// HTTP: `GET/POST /me/employeeExperience/learningCourseActivities/$ref`
     ///
     /// HTTP: `DELETE /me/employeeExperience/learningCourseActivities/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/employeeExperience/learningCourseActivities/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/employeeExperience/learningCourseActivities/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/employeeExperience/learningCourseActivities/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn learning_course_activities_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2519,6 +3155,10 @@ impl EndUserNotificationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/endUserNotifications`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EndUserNotification>> {
@@ -2527,6 +3167,10 @@ impl EndUserNotificationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/endUserNotifications/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2534,6 +3178,10 @@ impl EndUserNotificationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/endUserNotifications`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EndUserNotification,
@@ -2566,6 +3214,10 @@ impl EndUserNotificationDetailCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/endUserNotifications/{id}/details`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EndUserNotificationDetail>> {
@@ -2574,6 +3226,10 @@ impl EndUserNotificationDetailCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/endUserNotifications/{id}/details/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2581,6 +3237,10 @@ impl EndUserNotificationDetailCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/endUserNotifications/{id}/details`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EndUserNotificationDetail,
@@ -2612,12 +3272,20 @@ impl EndUserNotificationDetailRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/endUserNotifications/{id}/details/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EndUserNotificationDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/endUserNotifications/{id}/details/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EndUserNotificationDetail,
@@ -2627,6 +3295,10 @@ impl EndUserNotificationDetailRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/endUserNotifications/{id}/details/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2650,12 +3322,20 @@ impl EndUserNotificationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/endUserNotifications/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EndUserNotification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/endUserNotifications/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EndUserNotification,
@@ -2665,6 +3345,10 @@ impl EndUserNotificationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/endUserNotifications/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2711,12 +3395,20 @@ impl EndpointCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/endpoints`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Endpoint>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/endpoints/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2724,6 +3416,10 @@ impl EndpointCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Endpoint,
@@ -2740,6 +3436,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/endpoints/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2752,6 +3452,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2772,6 +3476,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2786,6 +3494,10 @@ impl EndpointCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2829,24 +3541,40 @@ impl EndpointRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/endpoints/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Endpoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/endpoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Endpoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/endpoints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2861,6 +3589,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2875,6 +3607,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2889,6 +3625,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2903,6 +3643,10 @@ impl EndpointRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/endpoints/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -2925,6 +3669,10 @@ impl EngagementAsyncOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /employeeExperience/engagementAsyncOperations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EngagementAsyncOperation>> {
@@ -2933,6 +3681,10 @@ impl EngagementAsyncOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /employeeExperience/engagementAsyncOperations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2940,6 +3692,10 @@ impl EngagementAsyncOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /employeeExperience/engagementAsyncOperations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementAsyncOperation,
@@ -2971,12 +3727,20 @@ impl EngagementAsyncOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience/engagementAsyncOperations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EngagementAsyncOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience/engagementAsyncOperations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementAsyncOperation,
@@ -2986,6 +3750,10 @@ impl EngagementAsyncOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience/engagementAsyncOperations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3007,6 +3775,10 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationDiscussionMessage> {
@@ -3015,6 +3787,10 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationDiscussionMessage,
@@ -3024,6 +3800,10 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3074,6 +3854,12 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// The link (`$ref`) of `conversation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3083,6 +3869,12 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// The link (`$ref`) of `replyTo` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3110,6 +3902,10 @@ impl EngagementConversationMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}/messages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3120,6 +3916,10 @@ impl EngagementConversationMessageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}/messages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3127,6 +3927,10 @@ impl EngagementConversationMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/onlineMeetingConversations/{id}/messages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyEngagementConversationMessage,
@@ -3164,6 +3968,10 @@ impl EngagementConversationMessageReactionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}/starter/reactions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3174,6 +3982,10 @@ impl EngagementConversationMessageReactionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}/starter/reactions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3181,6 +3993,10 @@ impl EngagementConversationMessageReactionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /communications/onlineMeetingConversations/{id}/starter/reactions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementConversationMessageReaction,
@@ -3215,6 +4031,10 @@ impl EngagementConversationMessageReactionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}/starter/reactions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationMessageReaction> {
@@ -3223,6 +4043,10 @@ impl EngagementConversationMessageReactionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/onlineMeetingConversations/{id}/starter/reactions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationMessageReaction,
@@ -3232,6 +4056,10 @@ impl EngagementConversationMessageReactionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/onlineMeetingConversations/{id}/starter/reactions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3255,6 +4083,10 @@ impl EngagementConversationMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}/starter`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyEngagementConversationMessage> {
@@ -3263,6 +4095,10 @@ impl EngagementConversationMessageRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/onlineMeetingConversations/{id}/starter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyEngagementConversationMessage,
@@ -3272,6 +4108,10 @@ impl EngagementConversationMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/onlineMeetingConversations/{id}/starter`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3318,6 +4158,12 @@ impl EngagementConversationMessageRequestBuilder {
     /// The link (`$ref`) of `conversation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /communications/onlineMeetingConversations/{id}/starter/conversation/$ref`
+    ///
+    /// Permissions for `GET /communications/onlineMeetingConversations/{id}/starter/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /communications/onlineMeetingConversations/{id}/starter/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /communications/onlineMeetingConversations/{id}/starter/conversation/$ref`: no permission listed in the pinned permissions table.
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3327,6 +4173,12 @@ impl EngagementConversationMessageRequestBuilder {
     /// The link (`$ref`) of `replyTo` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /communications/onlineMeetingConversations/{id}/starter/replyTo/$ref`
+    ///
+    /// Permissions for `GET /communications/onlineMeetingConversations/{id}/starter/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /communications/onlineMeetingConversations/{id}/starter/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /communications/onlineMeetingConversations/{id}/starter/replyTo/$ref`: no permission listed in the pinned permissions table.
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3351,6 +4203,10 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationQuestionMessage> {
@@ -3359,6 +4215,10 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationQuestionMessage,
@@ -3368,6 +4228,10 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3418,6 +4282,12 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// The link (`$ref`) of `conversation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3427,6 +4297,12 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// The link (`$ref`) of `replyTo` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3453,12 +4329,20 @@ impl EngagementConversationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /communications/onlineMeetingConversations/{id}/starter/conversation`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyEngagementConversation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /communications/onlineMeetingConversations/{id}/starter/conversation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyEngagementConversation,
@@ -3468,6 +4352,10 @@ impl EngagementConversationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /communications/onlineMeetingConversations/{id}/starter/conversation`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3522,6 +4410,10 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationSystemMessage> {
@@ -3530,6 +4422,10 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationSystemMessage,
@@ -3539,6 +4435,10 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3589,6 +4489,12 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// The link (`$ref`) of `conversation` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation/$ref`: no permission listed in the pinned permissions table.
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3598,6 +4504,12 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// The link (`$ref`) of `replyTo` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3641,6 +4553,10 @@ impl EngagementRoleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /employeeExperience/roles`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EngagementRole>> {
@@ -3649,6 +4565,10 @@ impl EngagementRoleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /employeeExperience/roles/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3656,6 +4576,10 @@ impl EngagementRoleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /employeeExperience/roles`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementRole,
@@ -3704,6 +4628,10 @@ impl EngagementRoleMemberCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /employeeExperience/roles/{id}/members`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EngagementRoleMember>> {
@@ -3712,6 +4640,10 @@ impl EngagementRoleMemberCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /employeeExperience/roles/{id}/members/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3719,6 +4651,10 @@ impl EngagementRoleMemberCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /employeeExperience/roles/{id}/members`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementRoleMember,
@@ -3768,12 +4704,20 @@ impl EngagementRoleMemberRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience/roles/{id}/members/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EngagementRoleMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience/roles/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementRoleMember,
@@ -3783,6 +4727,10 @@ impl EngagementRoleMemberRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience/roles/{id}/members/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3806,6 +4754,12 @@ impl EngagementRoleMemberRequestBuilder {
     /// The link (`$ref`) of `user` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /employeeExperience/roles/{id}/members/{id}/user/$ref`
+    ///
+    /// Permissions for `GET /employeeExperience/roles/{id}/members/{id}/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /employeeExperience/roles/{id}/members/{id}/user/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /employeeExperience/roles/{id}/members/{id}/user/$ref`: no permission listed in the pinned permissions table.
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3848,18 +4802,30 @@ impl EngagementRoleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience/roles/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EngagementRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience/roles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::EngagementRole) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience/roles/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3894,6 +4860,10 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/deviceEnrollmentConfigurations/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -3904,6 +4874,10 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/deviceEnrollmentConfigurations/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3911,6 +4885,10 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/deviceEnrollmentConfigurations/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EnrollmentConfigurationAssignment,
@@ -3945,6 +4923,10 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/deviceEnrollmentConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EnrollmentConfigurationAssignment> {
@@ -3953,6 +4935,10 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/deviceEnrollmentConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EnrollmentConfigurationAssignment,
@@ -3962,6 +4948,10 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/deviceEnrollmentConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3985,12 +4975,20 @@ impl EntitlementManagementRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::EntitlementManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagement,
@@ -4000,6 +4998,10 @@ impl EntitlementManagementRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4200,6 +5202,10 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance/entitlementManagement/settings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EntitlementManagementSettings> {
@@ -4208,6 +5214,10 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance/entitlementManagement/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagementSettings,
@@ -4217,6 +5227,10 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/settings`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -24,6 +24,10 @@ impl ExchangeRestoreSessionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExchangeRestoreSession>> {
@@ -32,6 +36,10 @@ impl ExchangeRestoreSessionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -39,6 +47,10 @@ impl ExchangeRestoreSessionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/exchangeRestoreSessions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExchangeRestoreSession,
@@ -72,12 +84,20 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExchangeRestoreSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/exchangeRestoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExchangeRestoreSession,
@@ -87,6 +107,10 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/exchangeRestoreSessions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -129,6 +153,10 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /solutions/backupRestore/exchangeRestoreSessions/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -164,12 +192,20 @@ impl ExchangeSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/settings/exchange`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExchangeSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/settings/exchange`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExchangeSettings,
@@ -179,6 +215,10 @@ impl ExchangeSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/settings/exchange`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -225,12 +265,20 @@ impl ExtensionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/extensions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyExtension>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/extensions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -238,6 +286,10 @@ impl ExtensionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/extensions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyExtension,
@@ -276,6 +328,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExtensionProperty>> {
@@ -284,6 +340,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -291,6 +351,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -307,6 +371,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -319,6 +387,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -339,6 +411,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -353,6 +429,10 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -388,12 +468,20 @@ impl ExtensionPropertyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/extensionProperties/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExtensionProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/extensionProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -403,12 +491,20 @@ impl ExtensionPropertyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/extensionProperties/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -423,6 +519,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -437,6 +537,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -451,6 +555,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -465,6 +573,10 @@ impl ExtensionPropertyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /applications/{id}/extensionProperties/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -508,18 +620,30 @@ impl ExtensionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/extensions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/extensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::AnyExtension) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/extensions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -556,6 +680,10 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/externalAuthenticationMethods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalAuthenticationMethod>> {
@@ -564,6 +692,10 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/externalAuthenticationMethods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -571,6 +703,10 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/externalAuthenticationMethods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -618,6 +754,10 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -628,6 +768,10 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -635,6 +779,10 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -683,6 +831,10 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ExternalAuthenticationMethodConfiguration> {
@@ -691,6 +843,10 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -700,6 +856,10 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -747,12 +907,20 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/externalAuthenticationMethods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/externalAuthenticationMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -762,12 +930,20 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/externalAuthenticationMethods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/externalAuthenticationMethods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -798,6 +974,10 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalDomainName>> {
@@ -806,6 +986,10 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -813,6 +997,10 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -844,12 +1032,20 @@ impl ExternalDomainNameRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalDomainName> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -859,6 +1055,10 @@ impl ExternalDomainNameRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -881,6 +1081,10 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /policies/featureRolloutPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FeatureRolloutPolicy>> {
@@ -889,6 +1093,10 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /policies/featureRolloutPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -896,6 +1104,10 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /policies/featureRolloutPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -929,12 +1141,20 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/featureRolloutPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::FeatureRolloutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/featureRolloutPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -944,6 +1164,10 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/featureRolloutPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -992,6 +1216,10 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/federatedIdentityCredentials`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FederatedIdentityCredential>> {
@@ -1000,6 +1228,10 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/federatedIdentityCredentials/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1007,6 +1239,10 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/federatedIdentityCredentials`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -1065,12 +1301,20 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/federatedIdentityCredentials/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FederatedIdentityCredential> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/federatedIdentityCredentials/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -1080,6 +1324,10 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/federatedIdentityCredentials/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1103,6 +1351,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/federatedTokenValidationPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FederatedTokenValidationPolicy> {
@@ -1111,6 +1363,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/federatedTokenValidationPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedTokenValidationPolicy,
@@ -1120,12 +1376,20 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/federatedTokenValidationPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1140,6 +1404,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1154,6 +1422,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1168,6 +1440,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1182,6 +1458,10 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /policies/federatedTokenValidationPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -1220,6 +1500,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/fido2Methods`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Fido2AuthenticationMethod>> {
@@ -1228,6 +1512,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/fido2Methods/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1235,6 +1523,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/fido2Methods`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -1251,6 +1543,10 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Bound function `microsoft.graph.creationOptions`.
     ///
     /// HTTP: `GET /me/authentication/fido2Methods/creationOptions(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn creation_options(
         &self,
     ) -> Request<models::microsoft_graph::WebauthnCredentialCreationOptions> {
@@ -1291,6 +1587,10 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1301,6 +1601,10 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1308,6 +1612,10 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -1356,6 +1664,10 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Fido2AuthenticationMethodConfiguration> {
@@ -1364,6 +1676,10 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -1373,6 +1689,10 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1404,6 +1724,12 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// HTTP: `GET/POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/$ref`
     ///
     /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/{id}/$ref`
+    ///
+    /// Permissions for `GET /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn passkey_profiles_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1444,12 +1770,20 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/fido2Methods/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Fido2AuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/fido2Methods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -1459,12 +1793,20 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/fido2Methods/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.resetPassword`.
     ///
     /// HTTP: `POST /me/authentication/fido2Methods/{id}/resetPassword`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -1514,18 +1856,30 @@ impl FieldValueSetRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/listItem/fields`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FieldValueSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/listItem/fields`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::FieldValueSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/listItem/fields`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1547,12 +1901,20 @@ impl FileAssessmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileAssessmentRequest,
@@ -1562,6 +1924,10 @@ impl FileAssessmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1594,24 +1960,42 @@ impl FileAttachmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::FileAttachment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment/$value`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment/$value`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment/$value`: no permission listed in the pinned permissions table.
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1639,6 +2023,10 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainer>> {
@@ -1647,6 +2035,10 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containers/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1654,6 +2046,10 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containers`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -1687,12 +2083,20 @@ impl FileStorageContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containers/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -1702,6 +2106,10 @@ impl FileStorageContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containers/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1767,6 +2175,12 @@ impl FileStorageContainerRequestBuilder {
     /// The link (`$ref`) of `drive` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /storage/fileStorage/containers/{id}/drive/$ref`
+    ///
+    /// Permissions for `GET /storage/fileStorage/containers/{id}/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /storage/fileStorage/containers/{id}/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /storage/fileStorage/containers/{id}/drive/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1776,6 +2190,10 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.activate`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/activate`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -1784,6 +2202,10 @@ impl FileStorageContainerRequestBuilder {
     /// Optional parameters (`lock_state`): `None` leaves them out of the request.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/lock`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn lock(
         &self,
         lock_state: Option<&models::microsoft_graph::SiteLockState>,
@@ -1794,6 +2216,10 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1804,6 +2230,10 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.provisionMigrationContainers`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/provisionMigrationContainers`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn provision_migration_containers(
         &self,
     ) -> Request<models::microsoft_graph::SharePointMigrationContainerInfo> {
@@ -1816,12 +2246,20 @@ impl FileStorageContainerRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.unlock`.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/unlock`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn unlock(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unlock"))
     }
@@ -1844,6 +2282,10 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1856,6 +2298,10 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1863,6 +2309,10 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -1897,6 +2347,10 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant> {
@@ -1905,6 +2359,10 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -1914,6 +2372,10 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1936,6 +2398,10 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainerType>> {
@@ -1944,6 +2410,10 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1951,6 +2421,10 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containerTypes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -1983,6 +2457,10 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -1993,6 +2471,10 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2000,6 +2482,10 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /storage/fileStorage/containerTypeRegistrations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -2036,6 +2522,10 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypeRegistrations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeRegistration> {
@@ -2044,6 +2534,10 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containerTypeRegistrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -2053,6 +2547,10 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containerTypeRegistrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2086,12 +2584,20 @@ impl FileStorageContainerTypeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage/containerTypes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainerType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage/containerTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -2101,6 +2607,10 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage/containerTypes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2124,18 +2634,30 @@ impl FileStorageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /storage/fileStorage`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /storage/fileStorage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::FileStorage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /storage/fileStorage`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2200,6 +2722,10 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /filterOperators`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -2208,6 +2734,10 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /filterOperators/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2215,6 +2745,10 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /filterOperators`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -2246,12 +2780,20 @@ impl FilterOperatorSchemaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /filterOperators/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FilterOperatorSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /filterOperators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -2261,6 +2803,10 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /filterOperators/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2283,12 +2829,20 @@ impl FixtureMapCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/fixtures`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::FixtureMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/fixtures/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2296,6 +2850,10 @@ impl FixtureMapCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/map/levels/{id}/fixtures`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FixtureMap,
@@ -2327,18 +2885,30 @@ impl FixtureMapRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}/fixtures/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FixtureMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.building/map/levels/{id}/fixtures/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::FixtureMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.building/map/levels/{id}/fixtures/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2360,18 +2930,30 @@ impl FloorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Floor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Floor) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2389,6 +2971,10 @@ impl FloorRequestBuilder {
     /// Bound function `microsoft.graph.descendants`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor/descendants(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -2417,12 +3003,20 @@ impl FootprintMapCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/footprints`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::FootprintMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/footprints/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2430,6 +3024,10 @@ impl FootprintMapCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/map/footprints`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FootprintMap,
@@ -2461,18 +3059,30 @@ impl FootprintMapRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/footprints/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::FootprintMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.building/map/footprints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::FootprintMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.building/map/footprints/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2495,6 +3105,10 @@ impl FraudProtectionProviderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identity/riskPrevention/fraudProtectionProviders`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyFraudProtectionProvider>> {
@@ -2503,6 +3117,10 @@ impl FraudProtectionProviderCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identity/riskPrevention/fraudProtectionProviders/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2510,6 +3128,10 @@ impl FraudProtectionProviderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identity/riskPrevention/fraudProtectionProviders`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyFraudProtectionProvider,
@@ -2541,12 +3163,20 @@ impl FraudProtectionProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/riskPrevention/fraudProtectionProviders/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyFraudProtectionProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/riskPrevention/fraudProtectionProviders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyFraudProtectionProvider,
@@ -2556,6 +3186,10 @@ impl FraudProtectionProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/riskPrevention/fraudProtectionProviders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2578,6 +3212,10 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyGovernanceInsight>> {
@@ -2586,6 +3224,10 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2593,6 +3235,10 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -2636,12 +3282,20 @@ impl GovernanceInsightRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyGovernanceInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -2651,6 +3305,10 @@ impl GovernanceInsightRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2684,6 +3342,10 @@ impl GranularDriveRestoreArtifactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/granularDriveRestoreArtifacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GranularDriveRestoreArtifact>> {
@@ -2692,6 +3354,10 @@ impl GranularDriveRestoreArtifactCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/granularDriveRestoreArtifacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2699,6 +3365,10 @@ impl GranularDriveRestoreArtifactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/granularDriveRestoreArtifacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GranularDriveRestoreArtifact,
@@ -2733,12 +3403,20 @@ impl GranularDriveRestoreArtifactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/granularDriveRestoreArtifacts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GranularDriveRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/granularDriveRestoreArtifacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GranularDriveRestoreArtifact,
@@ -2748,6 +3426,10 @@ impl GranularDriveRestoreArtifactRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/granularDriveRestoreArtifacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2770,6 +3452,10 @@ impl GranularMailboxRestoreArtifactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}/granularMailboxRestoreArtifacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -2780,6 +3466,10 @@ impl GranularMailboxRestoreArtifactCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}/granularMailboxRestoreArtifacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2787,6 +3477,10 @@ impl GranularMailboxRestoreArtifactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/exchangeRestoreSessions/{id}/granularMailboxRestoreArtifacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GranularMailboxRestoreArtifact,
@@ -2823,6 +3517,10 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::GranularMailboxRestoreArtifact> {
@@ -2831,6 +3529,10 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GranularMailboxRestoreArtifact,
@@ -2840,6 +3542,10 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2855,6 +3561,12 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// The link (`$ref`) of `restorePoint` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact/restorePoint/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2880,6 +3592,10 @@ impl GranularSiteRestoreArtifactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/granularSiteRestoreArtifacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GranularSiteRestoreArtifact>> {
@@ -2888,6 +3604,10 @@ impl GranularSiteRestoreArtifactCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/granularSiteRestoreArtifacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2895,6 +3615,10 @@ impl GranularSiteRestoreArtifactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions/{id}/granularSiteRestoreArtifacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GranularSiteRestoreArtifact,
@@ -2929,12 +3653,20 @@ impl GranularSiteRestoreArtifactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/sharePointRestoreSessions/{id}/granularSiteRestoreArtifacts/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GranularSiteRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/sharePointRestoreSessions/{id}/granularSiteRestoreArtifacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GranularSiteRestoreArtifact,
@@ -2944,6 +3676,10 @@ impl GranularSiteRestoreArtifactRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/sharePointRestoreSessions/{id}/granularSiteRestoreArtifacts/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2968,12 +3704,20 @@ impl GroupCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groups/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2981,6 +3725,10 @@ impl GroupCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groups`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Group,
@@ -2997,6 +3745,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groups/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3010,6 +3762,10 @@ impl GroupCollectionRequestBuilder {
     ///
     /// HTTP: `GET /groups/delta(...)`
     ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(
@@ -3021,6 +3777,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /groups/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3041,6 +3801,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /groups/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3055,6 +3819,10 @@ impl GroupCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3110,6 +3878,10 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groupLifecyclePolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GroupLifecyclePolicy>> {
@@ -3118,6 +3890,10 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groupLifecyclePolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3125,6 +3901,10 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groupLifecyclePolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -3172,12 +3952,20 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groupLifecyclePolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::GroupLifecyclePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groupLifecyclePolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -3187,12 +3975,20 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groupLifecyclePolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.addGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/addGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn add_group(&self, group_id: &str) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("addGroup"))
             .json_member_body("groupId", Some(group_id))
@@ -3200,6 +3996,10 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Bound action `microsoft.graph.removeGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/removeGroup`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn remove_group(&self, group_id: &str) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3228,18 +4028,30 @@ impl GroupRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groups/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Group) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groups/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3537,6 +4349,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/acceptedSenders/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/acceptedSenders/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/acceptedSenders/$ref` (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/acceptedSenders/$ref` (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /groups/{id}/acceptedSenders/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn accepted_senders_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3546,6 +4364,12 @@ impl GroupRequestBuilder {
     /// The link (`$ref`) of `createdOnBehalfOf` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /groups/{id}/createdOnBehalfOf/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3555,6 +4379,12 @@ impl GroupRequestBuilder {
     /// The link (`$ref`) of `drive` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /groups/{id}/drive/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/drive/$ref` (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    ///
+    /// Permissions for `PUT /groups/{id}/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/drive/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3566,6 +4396,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/drives/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/drives/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/drives/$ref` (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/drives/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/drives/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3577,6 +4413,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/memberOf/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/memberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/memberOf/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3588,6 +4430,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/members/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/members/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/members/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/members/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /groups/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3599,6 +4447,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/membersWithLicenseErrors/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/membersWithLicenseErrors/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/membersWithLicenseErrors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /groups/{id}/membersWithLicenseErrors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/membersWithLicenseErrors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn members_with_license_errors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3610,6 +4464,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/owners/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/owners/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/owners/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /groups/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3621,6 +4481,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/rejectedSenders/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/rejectedSenders/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/rejectedSenders/$ref` (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/rejectedSenders/$ref` (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `DELETE /groups/{id}/rejectedSenders/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn rejected_senders_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3632,6 +4498,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/transitiveMemberOf/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/transitiveMemberOf/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/transitiveMemberOf/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3643,6 +4515,12 @@ impl GroupRequestBuilder {
     /// HTTP: `GET/POST /groups/{id}/transitiveMembers/$ref`
     ///
     /// HTTP: `DELETE /groups/{id}/transitiveMembers/{id}/$ref`
+    ///
+    /// Permissions for `GET /groups/{id}/transitiveMembers/$ref` (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`.
+    ///
+    /// Permissions for `POST /groups/{id}/transitiveMembers/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /groups/{id}/transitiveMembers/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn transitive_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3652,6 +4530,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.addFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/addFavorite`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn add_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3662,6 +4544,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /groups/{id}/assignLicense`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn assign_license(
         &self,
         parameters: &super::parameters::GroupAssignLicenseParameters,
@@ -3676,6 +4562,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.checkGrantedPermissionsForApp`.
     ///
     /// HTTP: `POST /groups/{id}/checkGrantedPermissionsForApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_granted_permissions_for_app(
         &self,
     ) -> Request<
@@ -3690,6 +4580,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3704,6 +4598,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3718,6 +4616,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3732,6 +4634,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3746,6 +4652,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.removeFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/removeFavorite`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn remove_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3756,12 +4666,20 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.renew`.
     ///
     /// HTTP: `POST /groups/{id}/renew`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn renew(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("renew"))
     }
     /// Bound action `microsoft.graph.resetUnseenCount`.
     ///
     /// HTTP: `POST /groups/{id}/resetUnseenCount`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn reset_unseen_count(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3772,12 +4690,20 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /groups/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /groups/{id}/retryServiceProvisioning`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3788,6 +4714,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.subscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/subscribeByMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     pub fn subscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3798,6 +4728,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.unsubscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/unsubscribeByMail`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn unsubscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3808,6 +4742,10 @@ impl GroupRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/{id}/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::GroupValidatePropertiesParameters,
@@ -3854,12 +4792,20 @@ impl GroupSettingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groupSettings`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::GroupSetting>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groupSettings/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3867,6 +4813,10 @@ impl GroupSettingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groupSettings`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupSetting,
@@ -3912,18 +4862,30 @@ impl GroupSettingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groupSettings/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::GroupSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groupSettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::GroupSetting) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groupSettings/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3946,6 +4908,10 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /groupSettingTemplates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GroupSettingTemplate>> {
@@ -3954,6 +4920,10 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /groupSettingTemplates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3961,6 +4931,10 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /groupSettingTemplates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupSettingTemplate,
@@ -3977,6 +4951,10 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groupSettingTemplates/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3989,6 +4967,10 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /groupSettingTemplates/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4009,6 +4991,10 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /groupSettingTemplates/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4023,6 +5009,10 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groupSettingTemplates/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4054,12 +5044,20 @@ impl GroupSettingTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /groupSettingTemplates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::GroupSettingTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /groupSettingTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::GroupSettingTemplate,
@@ -4069,12 +5067,20 @@ impl GroupSettingTemplateRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /groupSettingTemplates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /groupSettingTemplates/{id}/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4089,6 +5095,10 @@ impl GroupSettingTemplateRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /groupSettingTemplates/{id}/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4103,6 +5113,10 @@ impl GroupSettingTemplateRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /groupSettingTemplates/{id}/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4117,6 +5131,10 @@ impl GroupSettingTemplateRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /groupSettingTemplates/{id}/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4131,6 +5149,10 @@ impl GroupSettingTemplateRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /groupSettingTemplates/{id}/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4155,6 +5177,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HomeRealmDiscoveryPolicy>> {
@@ -4163,6 +5189,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4170,6 +5200,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -4186,6 +5220,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4198,6 +5236,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4218,6 +5260,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4232,6 +5278,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4263,12 +5313,20 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::HomeRealmDiscoveryPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -4278,6 +5336,10 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4296,6 +5358,12 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// HTTP: `GET/POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/$ref`
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/{id}/$ref`
+    ///
+    /// Permissions for `GET /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4305,6 +5373,10 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4319,6 +5391,10 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4333,6 +5409,10 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4347,6 +5427,10 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4361,6 +5445,10 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4397,6 +5485,10 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout/horizontalSections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HorizontalSection>> {
@@ -4405,6 +5497,10 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout/horizontalSections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4412,6 +5508,10 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout/horizontalSections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::HorizontalSection,
@@ -4458,6 +5558,10 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection/columns`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HorizontalSectionColumn>> {
@@ -4466,6 +5570,10 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection/columns/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4473,6 +5581,10 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection/columns`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::HorizontalSectionColumn,
@@ -4520,12 +5632,20 @@ impl HorizontalSectionColumnRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSectionColumn`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::HorizontalSectionColumn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSectionColumn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::HorizontalSectionColumn,
@@ -4535,6 +5655,10 @@ impl HorizontalSectionColumnRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSectionColumn`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4582,12 +5706,20 @@ impl HorizontalSectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::HorizontalSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::HorizontalSection,
@@ -4597,6 +5729,10 @@ impl HorizontalSectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4629,6 +5765,10 @@ impl IdentityApiConnectorCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identity/apiConnectors`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IdentityApiConnector>> {
@@ -4637,6 +5777,10 @@ impl IdentityApiConnectorCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identity/apiConnectors/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4644,6 +5788,10 @@ impl IdentityApiConnectorCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identity/apiConnectors`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::IdentityApiConnector,
@@ -4677,12 +5825,20 @@ impl IdentityApiConnectorRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/apiConnectors/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityApiConnector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/apiConnectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityApiConnector,
@@ -4692,12 +5848,20 @@ impl IdentityApiConnectorRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/apiConnectors/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.uploadClientCertificate`.
     ///
     /// HTTP: `POST /identity/apiConnectors/{id}/uploadClientCertificate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn upload_client_certificate(
         &self,
         parameters: &super::parameters::UploadClientCertificateParameters,
@@ -4729,12 +5893,20 @@ impl IdentityContainerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityContainer,
@@ -4744,6 +5916,10 @@ impl IdentityContainerRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4870,12 +6046,20 @@ impl IdentityGovernanceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityGovernance`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityGovernance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityGovernance`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityGovernance,
@@ -4885,6 +6069,10 @@ impl IdentityGovernanceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityGovernance`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4972,12 +6160,20 @@ impl IdentityProtectionRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProtectionRoot,
@@ -4987,6 +6183,10 @@ impl IdentityProtectionRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5055,6 +6255,10 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directory/federationConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyIdentityProviderBase>> {
@@ -5063,6 +6267,10 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directory/federationConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5070,6 +6278,10 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directory/federationConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Domain.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyIdentityProviderBase,
@@ -5086,6 +6298,10 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Bound function `microsoft.graph.availableProviderTypes`.
     ///
     /// HTTP: `GET /directory/federationConfigurations/availableProviderTypes(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -5125,12 +6341,20 @@ impl IdentityProviderBaseRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directory/federationConfigurations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyIdentityProviderBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directory/federationConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyIdentityProviderBase,
@@ -5140,6 +6364,10 @@ impl IdentityProviderBaseRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directory/federationConfigurations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5178,6 +6406,10 @@ impl IdentityProviderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProviders`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IdentityProvider>> {
@@ -5186,6 +6418,10 @@ impl IdentityProviderCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProviders/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5193,6 +6429,10 @@ impl IdentityProviderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProviders`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::IdentityProvider,
@@ -5211,6 +6451,10 @@ impl IdentityProviderCollectionRequestBuilder {
     /// Bound function `microsoft.graph.availableProviderTypes`.
     ///
     /// HTTP: `GET /identityProviders/availableProviderTypes(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     #[deprecated(
         note = "deprecated on 2021-08-24, planned removal on 2023-03-15, revision 2021-05/identityProvider"
     )]
@@ -5241,12 +6485,20 @@ impl IdentityProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProviders/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProviders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProvider,
@@ -5256,6 +6508,10 @@ impl IdentityProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProviders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5279,6 +6535,10 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /policies/identitySecurityDefaultsEnforcementPolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy> {
@@ -5287,6 +6547,10 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /policies/identitySecurityDefaultsEnforcementPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy,
@@ -5296,12 +6560,20 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /policies/identitySecurityDefaultsEnforcementPolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /policies/identitySecurityDefaultsEnforcementPolicy/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5316,6 +6588,10 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /policies/identitySecurityDefaultsEnforcementPolicy/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5330,6 +6606,10 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /policies/identitySecurityDefaultsEnforcementPolicy/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5344,6 +6624,10 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /policies/identitySecurityDefaultsEnforcementPolicy/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5358,6 +6642,10 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /policies/identitySecurityDefaultsEnforcementPolicy/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5380,6 +6668,10 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/userAttributeAssignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5390,6 +6682,10 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5397,6 +6693,10 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identity/b2xUserFlows/{id}/userAttributeAssignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::IdentityUserFlowAttributeAssignment,
@@ -5416,6 +6716,10 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getOrder`.
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/getOrder(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_order(&self) -> Request<models::microsoft_graph::AssignmentOrder> {
         Request::json(
             &self.client,
@@ -5426,6 +6730,10 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.setOrder`.
     ///
     /// HTTP: `POST /identity/b2xUserFlows/{id}/userAttributeAssignments/setOrder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn set_order(
         &self,
         new_assignment_order: &models::microsoft_graph::AssignmentOrder,
@@ -5457,6 +6765,10 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IdentityUserFlowAttributeAssignment> {
@@ -5465,6 +6777,10 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityUserFlowAttributeAssignment,
@@ -5474,6 +6790,10 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5489,6 +6809,12 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// The link (`$ref`) of `userAttribute` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}/userAttribute/$ref`
+    ///
+    /// Permissions for `GET /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}/userAttribute/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}/userAttribute/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}/userAttribute/$ref`: no permission listed in the pinned permissions table.
     pub fn user_attribute_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5514,6 +6840,10 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identity/userFlowAttributes`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyIdentityUserFlowAttribute>> {
@@ -5522,6 +6852,10 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identity/userFlowAttributes/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5529,6 +6863,10 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identity/userFlowAttributes`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyIdentityUserFlowAttribute,
@@ -5562,12 +6900,20 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/userFlowAttributes/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyIdentityUserFlowAttribute> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/userFlowAttributes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyIdentityUserFlowAttribute,
@@ -5577,6 +6923,10 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/userFlowAttributes/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5600,12 +6950,20 @@ impl IdentityVerifiedIdRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identity/verifiedId`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityVerifiedIdRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identity/verifiedId`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityVerifiedIdRoot,
@@ -5615,6 +6973,10 @@ impl IdentityVerifiedIdRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identity/verifiedId`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5649,6 +7011,10 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/importedWindowsAutopilotDeviceIdentities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5659,6 +7025,10 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/importedWindowsAutopilotDeviceIdentities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5666,6 +7036,10 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/importedWindowsAutopilotDeviceIdentities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity,
@@ -5685,6 +7059,10 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Bound action `microsoft.graph.import`.
     ///
     /// HTTP: `POST /deviceManagement/importedWindowsAutopilotDeviceIdentities/import`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn import(
         &self,
         imported_windows_autopilot_device_identities: &[models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity],
@@ -5721,6 +7099,10 @@ impl ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity> {
@@ -5729,6 +7111,10 @@ impl ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity,
@@ -5738,6 +7124,10 @@ impl ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5759,6 +7149,10 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentityUpload> {
@@ -5767,6 +7161,10 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentityUpload,
@@ -5776,6 +7174,10 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5825,6 +7227,10 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/inferenceClassification/overrides`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5835,6 +7241,10 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/inferenceClassification/overrides/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5842,6 +7252,10 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/inferenceClassification/overrides`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::InferenceClassificationOverride,
@@ -5890,6 +7304,10 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/inferenceClassification/overrides/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::InferenceClassificationOverride> {
@@ -5898,6 +7316,10 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/inferenceClassification/overrides/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InferenceClassificationOverride,
@@ -5907,6 +7329,10 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/inferenceClassification/overrides/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5944,12 +7370,20 @@ impl InferenceClassificationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/inferenceClassification`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::InferenceClassification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/inferenceClassification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InferenceClassification,
@@ -5959,6 +7393,10 @@ impl InferenceClassificationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/inferenceClassification`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5990,12 +7428,20 @@ impl InformationProtectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /informationProtection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::InformationProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /informationProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InformationProtection,
@@ -6005,6 +7451,10 @@ impl InformationProtectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /informationProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6052,6 +7502,10 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::InheritablePermission>> {
@@ -6060,6 +7514,10 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6067,6 +7525,10 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::InheritablePermission,
@@ -6102,12 +7564,20 @@ impl InheritablePermissionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::InheritablePermission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InheritablePermission,
@@ -6117,6 +7587,10 @@ impl InheritablePermissionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6138,12 +7612,20 @@ impl InsightsSettingsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/people/itemInsights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::InsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/people/itemInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InsightsSettings,
@@ -6153,6 +7635,10 @@ impl InsightsSettingsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/people/itemInsights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6175,6 +7661,10 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /domains/{id}/federationConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::InternalDomainFederation>> {
@@ -6183,6 +7673,10 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /domains/{id}/federationConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6190,6 +7684,10 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /domains/{id}/federationConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::InternalDomainFederation,
@@ -6206,6 +7704,10 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Bound function `microsoft.graph.availableProviderTypes`.
     ///
     /// HTTP: `GET /domains/{id}/federationConfiguration/availableProviderTypes(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -6233,12 +7735,20 @@ impl InternalDomainFederationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /domains/{id}/federationConfiguration/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::InternalDomainFederation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /domains/{id}/federationConfiguration/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InternalDomainFederation,
@@ -6248,6 +7758,10 @@ impl InternalDomainFederationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /domains/{id}/federationConfiguration/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6271,12 +7785,20 @@ impl InternetExplorerModeRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/edge/internetExplorerMode`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::InternetExplorerMode> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/edge/internetExplorerMode`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InternetExplorerMode,
@@ -6286,6 +7808,10 @@ impl InternetExplorerModeRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/edge/internetExplorerMode`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6318,12 +7844,20 @@ impl InvitationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /invitations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Invitation>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /invitations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6331,6 +7865,10 @@ impl InvitationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /invitations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Invite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Invite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Invitation,
@@ -6364,18 +7902,30 @@ impl InvitationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /invitations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::Invitation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /invitations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Invitation) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /invitations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6410,6 +7960,12 @@ impl InvitationRequestBuilder {
     /// The link (`$ref`) of `invitedUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /invitations/{id}/invitedUser/$ref`
+    ///
+    /// Permissions for `GET /invitations/{id}/invitedUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /invitations/{id}/invitedUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /invitations/{id}/invitedUser/$ref`: no permission listed in the pinned permissions table.
     pub fn invited_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6421,6 +7977,12 @@ impl InvitationRequestBuilder {
     /// HTTP: `GET/POST /invitations/{id}/invitedUserSponsors/$ref`
     ///
     /// HTTP: `DELETE /invitations/{id}/invitedUserSponsors/{id}/$ref`
+    ///
+    /// Permissions for `GET /invitations/{id}/invitedUserSponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /invitations/{id}/invitedUserSponsors/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /invitations/{id}/invitedUserSponsors/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn invited_user_sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6445,12 +8007,20 @@ impl IosCertificateProfileRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosCertificateProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosCertificateProfile,
@@ -6460,6 +8030,10 @@ impl IosCertificateProfileRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6538,6 +8112,10 @@ impl IosCertificateProfileRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -6550,6 +8128,10 @@ impl IosCertificateProfileRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -6587,12 +8169,20 @@ impl IosCompliancePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosCompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosCompliancePolicy,
@@ -6602,6 +8192,10 @@ impl IosCompliancePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6693,6 +8287,10 @@ impl IosCompliancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -6705,6 +8303,10 @@ impl IosCompliancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.scheduleActionsForRules`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/scheduleActionsForRules`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -6737,12 +8339,20 @@ impl IosCustomConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosCustomConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosCustomConfiguration,
@@ -6752,6 +8362,10 @@ impl IosCustomConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6830,6 +8444,10 @@ impl IosCustomConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -6842,6 +8460,10 @@ impl IosCustomConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -6879,6 +8501,10 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IosDeviceFeaturesConfiguration> {
@@ -6887,6 +8513,10 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosDeviceFeaturesConfiguration,
@@ -6896,6 +8526,10 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6974,6 +8608,10 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -6986,6 +8624,10 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -7023,6 +8665,10 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IosGeneralDeviceConfiguration> {
@@ -7031,6 +8677,10 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosGeneralDeviceConfiguration,
@@ -7040,6 +8690,10 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7118,6 +8772,10 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -7130,6 +8788,10 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -7168,12 +8830,20 @@ impl IosLobAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.iosLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::IosLobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.iosLobApp/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7181,6 +8851,10 @@ impl IosLobAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.iosLobApp`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::IosLobApp,
@@ -7214,18 +8888,30 @@ impl IosLobAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::IosLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7264,6 +8950,12 @@ impl IosLobAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7273,6 +8965,10 @@ impl IosLobAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -7301,6 +8997,10 @@ impl IosManagedAppProtectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/iosManagedAppProtections`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IosManagedAppProtection>> {
@@ -7309,6 +9009,10 @@ impl IosManagedAppProtectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/iosManagedAppProtections/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7316,6 +9020,10 @@ impl IosManagedAppProtectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/iosManagedAppProtections`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::IosManagedAppProtection,

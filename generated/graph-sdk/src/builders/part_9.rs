@@ -23,12 +23,20 @@ impl IosManagedAppProtectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/iosManagedAppProtections/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/iosManagedAppProtections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosManagedAppProtection,
@@ -38,6 +46,10 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/iosManagedAppProtections/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -75,6 +87,10 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/iosManagedAppProtections/{id}/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -85,6 +101,10 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/iosManagedAppProtections/{id}/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -99,6 +119,10 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/iosManagedAppProtections/{id}/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_2(
@@ -115,6 +139,10 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/iosManagedAppProtections/{id}/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `target_apps_3` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_3(
@@ -146,12 +174,20 @@ impl IosManagedAppRegistrationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosManagedAppRegistration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosManagedAppRegistration,
@@ -161,6 +197,10 @@ impl IosManagedAppRegistrationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -215,12 +255,20 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosMobileAppConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosMobileAppConfiguration,
@@ -230,6 +278,10 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -299,6 +351,10 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment],
@@ -324,18 +380,30 @@ impl IosStoreAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosStoreApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::IosStoreApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -366,6 +434,12 @@ impl IosStoreAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -375,6 +449,10 @@ impl IosStoreAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -400,12 +478,20 @@ impl IosUpdateConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosUpdateConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosUpdateConfiguration,
@@ -415,6 +501,10 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -493,6 +583,10 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -505,6 +599,10 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -543,6 +641,10 @@ impl IosUpdateDeviceStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/iosUpdateStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IosUpdateDeviceStatus>> {
@@ -551,6 +653,10 @@ impl IosUpdateDeviceStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/iosUpdateStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -558,6 +664,10 @@ impl IosUpdateDeviceStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/iosUpdateStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::IosUpdateDeviceStatus,
@@ -589,12 +699,20 @@ impl IosUpdateDeviceStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/iosUpdateStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosUpdateDeviceStatus> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/iosUpdateStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosUpdateDeviceStatus,
@@ -604,6 +722,10 @@ impl IosUpdateDeviceStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/iosUpdateStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -625,18 +747,30 @@ impl IosVppAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosVppApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::IosVppApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -667,6 +801,12 @@ impl IosVppAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -676,6 +816,10 @@ impl IosVppAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -701,18 +845,30 @@ impl IosVppEBookRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosVppEBook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::IosVppEBook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -762,6 +918,10 @@ impl IosVppEBookRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         managed_e_book_assignments: &[models::microsoft_graph::AnyManagedEBookAssignment],
@@ -790,12 +950,20 @@ impl IosiPadOsWebClipRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::IosiPadOsWebClip> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosiPadOsWebClip,
@@ -805,6 +973,10 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -835,6 +1007,12 @@ impl IosiPadOsWebClipRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -844,6 +1022,10 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -886,12 +1068,20 @@ impl ItemActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/analytics/allTime/activities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ItemActivity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/analytics/allTime/activities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -899,6 +1089,10 @@ impl ItemActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/analytics/allTime/activities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemActivity,
@@ -948,18 +1142,30 @@ impl ItemActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/analytics/allTime/activities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ItemActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/analytics/allTime/activities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ItemActivity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/analytics/allTime/activities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -976,6 +1182,12 @@ impl ItemActivityRequestBuilder {
     /// The link (`$ref`) of `driveItem` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/analytics/allTime/activities/{id}/driveItem/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/analytics/allTime/activities/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/analytics/allTime/activities/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/analytics/allTime/activities/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1017,6 +1229,10 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/analytics/itemActivityStats`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -1025,6 +1241,10 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/analytics/itemActivityStats/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1032,6 +1252,10 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/analytics/itemActivityStats`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemActivityStat,
@@ -1081,12 +1305,20 @@ impl ItemActivityStatRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/analytics/allTime`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ItemActivityStat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/analytics/allTime`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemActivityStat,
@@ -1096,6 +1328,10 @@ impl ItemActivityStatRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/analytics/allTime`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1145,18 +1381,30 @@ impl ItemAnalyticsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /sites/{id}/analytics`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ItemAnalytics> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /sites/{id}/analytics`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ItemAnalytics) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /sites/{id}/analytics`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1191,6 +1439,12 @@ impl ItemAnalyticsRequestBuilder {
     /// The link (`$ref`) of `allTime` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/analytics/allTime/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/analytics/allTime/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/analytics/allTime/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/analytics/allTime/$ref`: no permission listed in the pinned permissions table.
     pub fn all_time_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1200,6 +1454,12 @@ impl ItemAnalyticsRequestBuilder {
     /// The link (`$ref`) of `lastSevenDays` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /sites/{id}/analytics/lastSevenDays/$ref`
+    ///
+    /// Permissions for `GET /sites/{id}/analytics/lastSevenDays/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /sites/{id}/analytics/lastSevenDays/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /sites/{id}/analytics/lastSevenDays/$ref`: no permission listed in the pinned permissions table.
     pub fn last_seven_days_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1241,6 +1501,10 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/calendarView/{id}/attachments/microsoft.graph.itemAttachment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemAttachment>> {
@@ -1249,6 +1513,10 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/calendarView/{id}/attachments/microsoft.graph.itemAttachment/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1256,6 +1524,10 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/calendarView/{id}/attachments/microsoft.graph.itemAttachment`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemAttachment,
@@ -1272,6 +1544,10 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Bound action `microsoft.graph.createUploadSession`.
     ///
     /// HTTP: `POST /me/calendarView/{id}/attachments/microsoft.graph.itemAttachment/createUploadSession`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_upload_session(
         &self,
         attachment_item: &models::microsoft_graph::AttachmentItem,
@@ -1319,18 +1595,30 @@ impl ItemAttachmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ItemAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ItemAttachment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1377,18 +1665,30 @@ impl ItemInsightsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ItemInsights> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ItemInsights) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1440,12 +1740,20 @@ impl ItemRetentionLabelRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/root/retentionLabel`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ItemRetentionLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/root/retentionLabel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemRetentionLabel,
@@ -1455,6 +1763,10 @@ impl ItemRetentionLabelRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/root/retentionLabel`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1476,12 +1788,20 @@ impl LabelContentRightRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LabelContentRight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::LabelContentRight,
@@ -1491,6 +1811,10 @@ impl LabelContentRightRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1506,6 +1830,12 @@ impl LabelContentRightRequestBuilder {
     /// The link (`$ref`) of `label` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight/label/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight/label/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight/label/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight/label/$ref`: no permission listed in the pinned permissions table.
     pub fn label_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1531,12 +1861,20 @@ impl LandingPageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/landingPages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::LandingPage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/landingPages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1544,6 +1882,10 @@ impl LandingPageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/landingPages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LandingPage,
@@ -1576,6 +1918,10 @@ impl LandingPageDetailCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/landingPages/{id}/details`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LandingPageDetail>> {
@@ -1584,6 +1930,10 @@ impl LandingPageDetailCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/landingPages/{id}/details/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1591,6 +1941,10 @@ impl LandingPageDetailCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/landingPages/{id}/details`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LandingPageDetail,
@@ -1622,12 +1976,20 @@ impl LandingPageDetailRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/landingPages/{id}/details/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LandingPageDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/landingPages/{id}/details/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::LandingPageDetail,
@@ -1637,6 +1999,10 @@ impl LandingPageDetailRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/landingPages/{id}/details/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1660,18 +2026,30 @@ impl LandingPageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/landingPages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LandingPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/landingPages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::LandingPage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/landingPages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1704,6 +2082,10 @@ impl LearningContentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /employeeExperience/learningProviders/{id}/learningContents`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LearningContent>> {
@@ -1712,6 +2094,10 @@ impl LearningContentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /employeeExperience/learningProviders/{id}/learningContents/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1719,6 +2105,10 @@ impl LearningContentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /employeeExperience/learningProviders/{id}/learningContents`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LearningContent,
@@ -1762,12 +2152,20 @@ impl LearningContentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience/learningProviders/{id}/learningContents/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LearningContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience/learningProviders/{id}/learningContents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::LearningContent,
@@ -1777,6 +2175,10 @@ impl LearningContentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience/learningProviders/{id}/learningContents/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1801,6 +2203,10 @@ impl LearningCourseActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /employeeExperience/learningCourseActivities`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyLearningCourseActivity>> {
@@ -1809,6 +2215,10 @@ impl LearningCourseActivityCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /employeeExperience/learningCourseActivities/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1816,6 +2226,10 @@ impl LearningCourseActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /employeeExperience/learningCourseActivities`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyLearningCourseActivity,
@@ -1862,12 +2276,20 @@ impl LearningCourseActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience/learningCourseActivities/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyLearningCourseActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience/learningCourseActivities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyLearningCourseActivity,
@@ -1877,6 +2299,10 @@ impl LearningCourseActivityRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience/learningCourseActivities/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1899,6 +2325,10 @@ impl LearningProviderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /employeeExperience/learningProviders`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LearningProvider>> {
@@ -1907,6 +2337,10 @@ impl LearningProviderCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /employeeExperience/learningProviders/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1914,6 +2348,10 @@ impl LearningProviderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /employeeExperience/learningProviders`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LearningProvider,
@@ -1947,12 +2385,20 @@ impl LearningProviderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /employeeExperience/learningProviders/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LearningProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /employeeExperience/learningProviders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::LearningProvider,
@@ -1962,6 +2408,10 @@ impl LearningProviderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /employeeExperience/learningProviders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2006,12 +2456,20 @@ impl LevelMapCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::LevelMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2019,6 +2477,10 @@ impl LevelMapCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/map/levels`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LevelMap,
@@ -2052,18 +2514,30 @@ impl LevelMapRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /places/{id}/microsoft.graph.building/map/levels/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LevelMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /places/{id}/microsoft.graph.building/map/levels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::LevelMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /places/{id}/microsoft.graph.building/map/levels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2132,6 +2606,10 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/licenseDetails`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LicenseDetails>> {
@@ -2140,6 +2618,10 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/licenseDetails/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2147,6 +2629,10 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/licenseDetails`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LicenseDetails,
@@ -2163,6 +2649,10 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getTeamsLicensingDetails`.
     ///
     /// HTTP: `GET /me/licenseDetails/getTeamsLicensingDetails(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_teams_licensing_details(
         &self,
     ) -> Request<models::microsoft_graph::TeamsLicensingDetails> {
@@ -2206,18 +2696,30 @@ impl LicenseDetailsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/licenseDetails/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LicenseDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/licenseDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::LicenseDetails) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/licenseDetails/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2254,6 +2756,10 @@ impl LinkedResourceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LinkedResource>> {
@@ -2262,6 +2768,10 @@ impl LinkedResourceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2269,6 +2779,10 @@ impl LinkedResourceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LinkedResource,
@@ -2314,18 +2828,30 @@ impl LinkedResourceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LinkedResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::LinkedResource) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2364,12 +2890,20 @@ impl ListCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /sites/{id}/lists`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::List>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /sites/{id}/lists/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2377,6 +2911,10 @@ impl ListCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /sites/{id}/lists`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::List,
@@ -2429,12 +2967,20 @@ impl ListItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/list/items`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ListItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/list/items/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2442,6 +2988,10 @@ impl ListItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/list/items`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ListItem,
@@ -2458,6 +3008,10 @@ impl ListItemCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /drives/{id}/list/items/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::ListItem>> {
         Request::page(
             &self.client,
@@ -2470,6 +3024,10 @@ impl ListItemCollectionRequestBuilder {
     /// Optional parameters (`token`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/list/items/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -2523,18 +3081,30 @@ impl ListItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/listItem`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ListItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/listItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ListItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/listItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2642,6 +3212,12 @@ impl ListItemRequestBuilder {
     /// The link (`$ref`) of `analytics` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/listItem/analytics/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/listItem/analytics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/listItem/analytics/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/listItem/analytics/$ref`: no permission listed in the pinned permissions table.
     pub fn analytics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2651,6 +3227,12 @@ impl ListItemRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/listItem/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/listItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/listItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/listItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2660,6 +3242,12 @@ impl ListItemRequestBuilder {
     /// The link (`$ref`) of `driveItem` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/listItem/driveItem/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/listItem/driveItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/listItem/driveItem/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/listItem/driveItem/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2669,6 +3257,12 @@ impl ListItemRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /shares/{id}/listItem/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /shares/{id}/listItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /shares/{id}/listItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /shares/{id}/listItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2678,6 +3272,10 @@ impl ListItemRequestBuilder {
     /// Bound action `microsoft.graph.createLink`.
     ///
     /// HTTP: `POST /shares/{id}/listItem/createLink`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_link(
         &self,
         parameters: &super::parameters::ListItemCreateLinkParameters,
@@ -2688,6 +3286,10 @@ impl ListItemRequestBuilder {
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// HTTP: `GET /shares/{id}/listItem/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_activities_by_interval(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -2702,6 +3304,10 @@ impl ListItemRequestBuilder {
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /shares/{id}/listItem/getActivitiesByInterval(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_activities_by_interval_2` because `get_activities_by_interval` is taken here (by another method, or by a standard trait method of the builders).
     pub fn get_activities_by_interval_2(
@@ -2766,6 +3372,10 @@ impl ListItemVersionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /shares/{id}/listItem/versions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyListItemVersion>> {
@@ -2774,6 +3384,10 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /shares/{id}/listItem/versions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2781,6 +3395,10 @@ impl ListItemVersionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /shares/{id}/listItem/versions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyListItemVersion,
@@ -2842,12 +3460,20 @@ impl ListItemVersionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /shares/{id}/listItem/versions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyListItemVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /shares/{id}/listItem/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyListItemVersion,
@@ -2857,6 +3483,10 @@ impl ListItemVersionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /shares/{id}/listItem/versions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2872,6 +3502,10 @@ impl ListItemVersionRequestBuilder {
     /// Bound action `microsoft.graph.restoreVersion`.
     ///
     /// HTTP: `POST /shares/{id}/listItem/versions/{id}/restoreVersion`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2926,18 +3560,30 @@ impl ListRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/list`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::List> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/list`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::List) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/list`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3048,6 +3694,12 @@ impl ListRequestBuilder {
     /// The link (`$ref`) of `createdByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/list/createdByUser/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/list/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/list/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/list/createdByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3057,6 +3709,12 @@ impl ListRequestBuilder {
     /// The link (`$ref`) of `drive` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/list/drive/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/list/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/list/drive/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/list/drive/$ref`: no permission listed in the pinned permissions table.
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3066,6 +3724,12 @@ impl ListRequestBuilder {
     /// The link (`$ref`) of `lastModifiedByUser` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /drives/{id}/list/lastModifiedByUser/$ref`
+    ///
+    /// Permissions for `GET /drives/{id}/list/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /drives/{id}/list/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /drives/{id}/list/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3091,6 +3755,10 @@ impl LocalizedNotificationMessageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LocalizedNotificationMessage>> {
@@ -3099,6 +3767,10 @@ impl LocalizedNotificationMessageCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3106,6 +3778,10 @@ impl LocalizedNotificationMessageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LocalizedNotificationMessage,
@@ -3140,12 +3816,20 @@ impl LocalizedNotificationMessageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LocalizedNotificationMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::LocalizedNotificationMessage,
@@ -3155,6 +3839,10 @@ impl LocalizedNotificationMessageRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3177,12 +3865,20 @@ impl LoginPageCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /security/attackSimulation/loginPages`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::LoginPage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /security/attackSimulation/loginPages/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3190,6 +3886,10 @@ impl LoginPageCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /security/attackSimulation/loginPages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::LoginPage,
@@ -3223,18 +3923,30 @@ impl LoginPageRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /security/attackSimulation/loginPages/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::LoginPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /security/attackSimulation/loginPages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::LoginPage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /security/attackSimulation/loginPages/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3271,6 +3983,10 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/authentication/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyLongRunningOperation>> {
@@ -3279,6 +3995,10 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/authentication/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3286,6 +4006,10 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/authentication/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyLongRunningOperation,
@@ -3331,12 +4055,20 @@ impl LongRunningOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/authentication/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyLongRunningOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/authentication/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyLongRunningOperation,
@@ -3346,6 +4078,10 @@ impl LongRunningOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/authentication/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3367,12 +4103,20 @@ impl M365AppsInstallationOptionsRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /admin/microsoft365Apps/installationOptions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::M365AppsInstallationOptions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /admin/microsoft365Apps/installationOptions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::M365AppsInstallationOptions,
@@ -3382,6 +4126,10 @@ impl M365AppsInstallationOptionsRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /admin/microsoft365Apps/installationOptions`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3403,12 +4151,20 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsCompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsCompliancePolicy,
@@ -3418,6 +4174,10 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3509,6 +4269,10 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -3521,6 +4285,10 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Bound action `microsoft.graph.scheduleActionsForRules`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/scheduleActionsForRules`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -3553,12 +4321,20 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsCustomConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsCustomConfiguration,
@@ -3568,6 +4344,10 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3646,6 +4426,10 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -3658,6 +4442,10 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -3695,6 +4483,10 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MacOsDeviceFeaturesConfiguration> {
@@ -3703,6 +4495,10 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsDeviceFeaturesConfiguration,
@@ -3712,6 +4508,10 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3790,6 +4590,10 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -3802,6 +4606,10 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -3840,12 +4648,20 @@ impl MacOsDmgAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.macOSDmgApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MacOsDmgApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.macOSDmgApp/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3853,6 +4669,10 @@ impl MacOsDmgAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.macOSDmgApp`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MacOsDmgApp,
@@ -3886,18 +4706,30 @@ impl MacOsDmgAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsDmgApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::MacOsDmgApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3936,6 +4768,12 @@ impl MacOsDmgAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3945,6 +4783,10 @@ impl MacOsDmgAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -3970,6 +4812,10 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MacOsGeneralDeviceConfiguration> {
@@ -3978,6 +4824,10 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsGeneralDeviceConfiguration,
@@ -3987,6 +4837,10 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4065,6 +4919,10 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/assign`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4077,6 +4935,10 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Optional parameters (`secret_reference_value_id`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/getOmaSettingPlainTextValue(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4115,12 +4977,20 @@ impl MacOsLobAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.macOSLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MacOsLobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.macOSLobApp/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4128,6 +4998,10 @@ impl MacOsLobAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.macOSLobApp`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MacOsLobApp,
@@ -4161,18 +5035,30 @@ impl MacOsLobAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::MacOsLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4211,6 +5097,12 @@ impl MacOsLobAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4220,6 +5112,10 @@ impl MacOsLobAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4245,12 +5141,20 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsMicrosoftDefenderApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsMicrosoftDefenderApp,
@@ -4260,6 +5164,10 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4290,6 +5198,12 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4299,6 +5213,10 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4324,12 +5242,20 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsMicrosoftEdgeApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsMicrosoftEdgeApp,
@@ -4339,6 +5265,10 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4369,6 +5299,12 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4378,6 +5314,10 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4403,12 +5343,20 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsOfficeSuiteApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsOfficeSuiteApp,
@@ -4418,6 +5366,10 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4448,6 +5400,12 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4457,6 +5415,10 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4482,12 +5444,20 @@ impl MailAssessmentRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MailAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailAssessmentRequest,
@@ -4497,6 +5467,10 @@ impl MailAssessmentRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4546,6 +5520,10 @@ impl MailFolderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /me/mailFolders`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailFolder>> {
@@ -4554,6 +5532,10 @@ impl MailFolderCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /me/mailFolders/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4561,6 +5543,10 @@ impl MailFolderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /me/mailFolders`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMailFolder,
@@ -4577,6 +5563,10 @@ impl MailFolderCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /me/mailFolders/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailFolder>> {
@@ -4620,18 +5610,30 @@ impl MailFolderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/mailFolders/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/mailFolders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn update(&self, body: &models::microsoft_graph::AnyMailFolder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/mailFolders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4692,6 +5694,10 @@ impl MailFolderRequestBuilder {
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /me/mailFolders/{id}/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn copy(
         &self,
         destination_id: &str,
@@ -4702,6 +5708,10 @@ impl MailFolderRequestBuilder {
     /// Bound action `microsoft.graph.move`.
     ///
     /// HTTP: `POST /me/mailFolders/{id}/move`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -4712,6 +5722,10 @@ impl MailFolderRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /me/mailFolders/{id}/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4737,12 +5751,20 @@ impl MailSearchFolderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MailSearchFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailSearchFolder,
@@ -4752,6 +5774,10 @@ impl MailSearchFolderRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4812,6 +5838,10 @@ impl MailSearchFolderRequestBuilder {
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/copy`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn copy(
         &self,
         destination_id: &str,
@@ -4822,6 +5852,10 @@ impl MailSearchFolderRequestBuilder {
     /// Bound action `microsoft.graph.move`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/move`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -4832,6 +5866,10 @@ impl MailSearchFolderRequestBuilder {
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/permanentDelete`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4860,12 +5898,20 @@ impl MailboxCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.mailbox`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Mailbox>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.mailbox/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4873,6 +5919,10 @@ impl MailboxCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.mailbox`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Mailbox,
@@ -4889,6 +5939,10 @@ impl MailboxCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.mailbox/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4901,6 +5955,10 @@ impl MailboxCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.mailbox/getAvailableExtensionProperties`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4921,6 +5979,10 @@ impl MailboxCollectionRequestBuilder {
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.mailbox/getByIds`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4935,6 +5997,10 @@ impl MailboxCollectionRequestBuilder {
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.mailbox/validateProperties`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4967,6 +6033,10 @@ impl MailboxFolderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox/folders`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxFolder>> {
@@ -4975,6 +6045,10 @@ impl MailboxFolderCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox/folders/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4982,6 +6056,10 @@ impl MailboxFolderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/folders`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxFolder,
@@ -4998,6 +6076,10 @@ impl MailboxFolderCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox/folders/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxFolder>> {
@@ -5027,18 +6109,30 @@ impl MailboxFolderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::MailboxFolder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5105,12 +6199,20 @@ impl MailboxItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/items`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MailboxItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/items/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5118,6 +6220,10 @@ impl MailboxItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/items`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxItem,
@@ -5134,6 +6240,10 @@ impl MailboxItemCollectionRequestBuilder {
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/items/delta(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::MailboxItem>> {
         Request::page(
             &self.client,
@@ -5179,18 +6289,30 @@ impl MailboxItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::MailboxItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5239,6 +6361,10 @@ impl MailboxProtectionRuleCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxInclusionRules`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxProtectionRule>> {
@@ -5247,6 +6373,10 @@ impl MailboxProtectionRuleCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxInclusionRules/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5254,6 +6384,10 @@ impl MailboxProtectionRuleCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/mailboxInclusionRules`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxProtectionRule,
@@ -5287,12 +6421,20 @@ impl MailboxProtectionRuleRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxInclusionRules/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxProtectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/mailboxInclusionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxProtectionRule,
@@ -5302,12 +6444,20 @@ impl MailboxProtectionRuleRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/mailboxInclusionRules/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.deleteAndUnprotect`.
     ///
     /// HTTP: `POST /solutions/backupRestore/mailboxInclusionRules/{id}/deleteAndUnprotect`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -5320,6 +6470,10 @@ impl MailboxProtectionRuleRequestBuilder {
     /// Bound action `microsoft.graph.run`.
     ///
     /// HTTP: `POST /solutions/backupRestore/mailboxInclusionRules/{id}/run`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -5344,6 +6498,10 @@ impl MailboxProtectionUnitCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxProtectionUnits`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxProtectionUnit>> {
@@ -5352,6 +6510,10 @@ impl MailboxProtectionUnitCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxProtectionUnits/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5359,6 +6521,10 @@ impl MailboxProtectionUnitCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/mailboxProtectionUnits`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnit,
@@ -5392,12 +6558,20 @@ impl MailboxProtectionUnitRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxProtectionUnits/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxProtectionUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/mailboxProtectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnit,
@@ -5407,12 +6581,20 @@ impl MailboxProtectionUnitRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/mailboxProtectionUnits/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.cancelOffboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/mailboxProtectionUnits/{id}/cancelOffboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -5425,6 +6607,10 @@ impl MailboxProtectionUnitRequestBuilder {
     /// Bound action `microsoft.graph.offboard`.
     ///
     /// HTTP: `POST /solutions/backupRestore/mailboxProtectionUnits/{id}/offboard`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -5449,6 +6635,10 @@ impl MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxProtectionUnitsBulkAdditionJobs`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5459,6 +6649,10 @@ impl MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxProtectionUnitsBulkAdditionJobs/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5466,6 +6660,10 @@ impl MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/mailboxProtectionUnitsBulkAdditionJobs`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnitsBulkAdditionJob,
@@ -5500,6 +6698,10 @@ impl MailboxProtectionUnitsBulkAdditionJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/mailboxProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MailboxProtectionUnitsBulkAdditionJob> {
@@ -5508,6 +6710,10 @@ impl MailboxProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/mailboxProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnitsBulkAdditionJob,
@@ -5517,6 +6723,10 @@ impl MailboxProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/mailboxProtectionUnitsBulkAdditionJobs/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5540,18 +6750,30 @@ impl MailboxRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.mailbox`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Mailbox> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /directoryObjects/{id}/microsoft.graph.mailbox`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::Mailbox) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /directoryObjects/{id}/microsoft.graph.mailbox`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5568,6 +6790,10 @@ impl MailboxRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/checkMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5582,6 +6808,10 @@ impl MailboxRequestBuilder {
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/checkMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5596,6 +6826,10 @@ impl MailboxRequestBuilder {
     /// Bound action `microsoft.graph.createImportSession`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/createImportSession`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create_import_session(
         &self,
     ) -> Request<models::microsoft_graph::MailboxItemImportSession> {
@@ -5608,6 +6842,10 @@ impl MailboxRequestBuilder {
     /// Bound action `microsoft.graph.exportItems`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/exportItems`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn export_items(
         &self,
         item_ids: &[String],
@@ -5622,6 +6860,10 @@ impl MailboxRequestBuilder {
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/getMemberGroups`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5636,6 +6878,10 @@ impl MailboxRequestBuilder {
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/getMemberObjects`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5650,6 +6896,10 @@ impl MailboxRequestBuilder {
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.mailbox/restore`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5672,6 +6922,10 @@ impl MailboxRestoreArtifactCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifacts`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailboxRestoreArtifact>> {
@@ -5680,6 +6934,10 @@ impl MailboxRestoreArtifactCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifacts/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5687,6 +6945,10 @@ impl MailboxRestoreArtifactCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifacts`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMailboxRestoreArtifact,
@@ -5720,12 +6982,20 @@ impl MailboxRestoreArtifactRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMailboxRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyMailboxRestoreArtifact,
@@ -5735,6 +7005,10 @@ impl MailboxRestoreArtifactRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5750,6 +7024,12 @@ impl MailboxRestoreArtifactRequestBuilder {
     /// The link (`$ref`) of `restorePoint` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact/restorePoint/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5775,6 +7055,10 @@ impl MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifactsBulkAdditionRequests`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -5787,6 +7071,10 @@ impl MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifactsBulkAdditionRequests/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5794,6 +7082,10 @@ impl MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifactsBulkAdditionRequests`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxRestoreArtifactsBulkAdditionRequest,
@@ -5828,6 +7120,10 @@ impl MailboxRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MailboxRestoreArtifactsBulkAdditionRequest> {
@@ -5836,6 +7132,10 @@ impl MailboxRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxRestoreArtifactsBulkAdditionRequest,
@@ -5845,6 +7145,10 @@ impl MailboxRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifactsBulkAdditionRequests/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5867,6 +7171,10 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/windowsMalwareInformation/{id}/deviceMalwareStates`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MalwareStateForWindowsDevice>> {
@@ -5875,6 +7183,10 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/windowsMalwareInformation/{id}/deviceMalwareStates/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5882,6 +7194,10 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/windowsMalwareInformation/{id}/deviceMalwareStates`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::MalwareStateForWindowsDevice,
@@ -5916,12 +7232,20 @@ impl MalwareStateForWindowsDeviceRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceManagement/windowsMalwareInformation/{id}/deviceMalwareStates/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::MalwareStateForWindowsDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceManagement/windowsMalwareInformation/{id}/deviceMalwareStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::MalwareStateForWindowsDevice,
@@ -5931,6 +7255,10 @@ impl MalwareStateForWindowsDeviceRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceManagement/windowsMalwareInformation/{id}/deviceMalwareStates/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5953,6 +7281,10 @@ impl ManagedAndroidLobAppCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.managedAndroidLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAndroidLobApp>> {
@@ -5961,6 +7293,10 @@ impl ManagedAndroidLobAppCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/microsoft.graph.managedAndroidLobApp/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5968,6 +7304,10 @@ impl ManagedAndroidLobAppCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.managedAndroidLobApp`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedAndroidLobApp,
@@ -6001,12 +7341,20 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAndroidLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAndroidLobApp,
@@ -6016,6 +7364,10 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6054,6 +7406,12 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// HTTP: `GET/POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories/$ref`
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6063,6 +7421,10 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -6088,12 +7450,20 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAndroidStoreApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAndroidStoreApp,
@@ -6103,6 +7473,10 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6133,6 +7507,12 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6142,6 +7522,10 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -6167,12 +7551,20 @@ impl ManagedAppConfigurationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAppConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppConfiguration,
@@ -6182,12 +7574,20 @@ impl ManagedAppConfigurationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6235,6 +7635,10 @@ impl ManagedAppOperationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations/{id}/operations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppOperation>> {
@@ -6243,6 +7647,10 @@ impl ManagedAppOperationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations/{id}/operations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6250,6 +7658,10 @@ impl ManagedAppOperationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppRegistrations/{id}/operations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedAppOperation,
@@ -6281,12 +7693,20 @@ impl ManagedAppOperationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations/{id}/operations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAppOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedAppRegistrations/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppOperation,
@@ -6296,6 +7716,10 @@ impl ManagedAppOperationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedAppRegistrations/{id}/operations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6320,6 +7744,10 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppPolicy>> {
@@ -6328,6 +7756,10 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6335,6 +7767,10 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedAppPolicy,
@@ -6476,6 +7912,10 @@ impl ManagedAppPolicyDeploymentSummaryRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/androidManagedAppProtections/{id}/deploymentSummary`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ManagedAppPolicyDeploymentSummary> {
@@ -6484,6 +7924,10 @@ impl ManagedAppPolicyDeploymentSummaryRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/androidManagedAppProtections/{id}/deploymentSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppPolicyDeploymentSummary,
@@ -6493,6 +7937,10 @@ impl ManagedAppPolicyDeploymentSummaryRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/androidManagedAppProtections/{id}/deploymentSummary`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6516,12 +7964,20 @@ impl ManagedAppPolicyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedAppPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedAppPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedAppPolicy,
@@ -6531,12 +7987,20 @@ impl ManagedAppPolicyRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedAppPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/{id}/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6685,6 +8149,10 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppProtection>> {
@@ -6693,6 +8161,10 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6700,6 +8172,10 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedAppProtection,
@@ -6781,12 +8257,20 @@ impl ManagedAppProtectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppProtection,
@@ -6796,12 +8280,20 @@ impl ManagedAppProtectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6816,6 +8308,10 @@ impl ManagedAppProtectionRequestBuilder {
     /// Bound action `microsoft.graph.targetApps`.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection/targetApps`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_2(
@@ -6903,6 +8399,10 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppRegistration>> {
@@ -6911,6 +8411,10 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6918,6 +8422,10 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppRegistrations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedAppRegistration,
@@ -6934,6 +8442,10 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// Bound function `microsoft.graph.getUserIdsWithFlaggedAppRegistration`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations/getUserIdsWithFlaggedAppRegistration(...)`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get_user_ids_with_flagged_app_registration(
         &self,
     ) -> Request<runtime::Page<String>> {
@@ -6966,12 +8478,20 @@ impl ManagedAppRegistrationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedAppRegistration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedAppRegistrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedAppRegistration,
@@ -6981,6 +8501,10 @@ impl ManagedAppRegistrationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedAppRegistrations/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7032,18 +8556,30 @@ impl ManagedAppRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(&self, body: &models::microsoft_graph::ManagedApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7074,6 +8610,12 @@ impl ManagedAppRequestBuilder {
     /// HTTP: `GET/POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories/$ref`
     ///
     /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories/{id}/$ref`
+    ///
+    /// Permissions for `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7083,6 +8625,10 @@ impl ManagedAppRequestBuilder {
     /// Bound action `microsoft.graph.assign`.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/assign`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -7139,6 +8685,10 @@ impl ManagedAppStatusCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppStatuses`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppStatus>> {
@@ -7147,6 +8697,10 @@ impl ManagedAppStatusCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppStatuses/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7154,6 +8708,10 @@ impl ManagedAppStatusCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppStatuses`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedAppStatus,
@@ -7185,12 +8743,20 @@ impl ManagedAppStatusRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppStatuses/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedAppStatus> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/managedAppStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedAppStatus,
@@ -7200,6 +8766,10 @@ impl ManagedAppStatusRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/managedAppStatuses/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7240,6 +8810,10 @@ impl ManagedDeviceCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceManagement/managedDevices`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedDevice>> {
@@ -7248,6 +8822,10 @@ impl ManagedDeviceCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceManagement/managedDevices/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7255,6 +8833,10 @@ impl ManagedDeviceCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceManagement/managedDevices`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDevice,
@@ -7289,6 +8871,10 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/assignments`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7301,6 +8887,10 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/assignments/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7308,6 +8898,10 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppConfigurations/{id}/assignments`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment,
@@ -7344,6 +8938,10 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn get(
         &self,
     ) -> Request<
@@ -7354,6 +8952,10 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /deviceAppManagement/mobileAppConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment,
@@ -7363,6 +8965,10 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileAppConfigurations/{id}/assignments/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7385,6 +8991,10 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn list(
         &self,
     ) -> Request<
@@ -7395,6 +9005,10 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /deviceAppManagement/mobileAppConfigurations/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7402,6 +9016,10 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppConfigurations`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedDeviceMobileAppConfiguration,

@@ -70,6 +70,8 @@ impl ServiceClient {
     /// Optional parameters (`top`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /search(...)`
+    ///
+    /// Success: `200 OK`.
     pub fn search(
         &self,
         query: &str,
@@ -102,6 +104,8 @@ impl DriveCollectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /driveCollections`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::litware_storage::DriveCollection>> {
@@ -110,6 +114,8 @@ impl DriveCollectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /driveCollections/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -117,6 +123,8 @@ impl DriveCollectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /driveCollections`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::litware_storage::DriveCollection,
@@ -149,12 +157,16 @@ impl DriveCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -162,6 +174,8 @@ impl DriveCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::litware_storage::Drive,
@@ -193,12 +207,16 @@ impl DriveCollectionRequestBuilder2 {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /driveCollections/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::litware_storage::DriveCollection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /driveCollections/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::litware_storage::DriveCollection,
@@ -208,6 +226,8 @@ impl DriveCollectionRequestBuilder2 {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /driveCollections/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -237,18 +257,24 @@ impl DriveRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::litware_storage::Drive> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::litware_storage::Drive) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -267,6 +293,8 @@ impl DriveRequestBuilder {
     /// Optional parameters (`reason`): `None` leaves them out of the request.
     ///
     /// HTTP: `POST /drives/{id}/Litware.Storage.archive`
+    ///
+    /// Success: `204 No Content`.
     pub fn archive(&self, reason: Option<&str>) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -278,6 +306,8 @@ impl DriveRequestBuilder {
     /// Bound action `Litware.Storage.share`.
     ///
     /// HTTP: `POST /drives/{id}/Litware.Storage.share`
+    ///
+    /// Success: `204 No Content`.
     pub fn share(
         &self,
         parameters: &super::parameters::DriveShareParameters,
@@ -292,6 +322,8 @@ impl DriveRequestBuilder {
     /// Bound function `Litware.Storage.usage`.
     ///
     /// HTTP: `GET /drives/{id}/Litware.Storage.usage(...)`
+    ///
+    /// Success: `200 OK`.
     pub fn usage(&self) -> Request<i64> {
         Request::value(
             &self.client,
@@ -304,6 +336,8 @@ impl DriveRequestBuilder {
     /// Optional parameters (`range`, `since`): `None` leaves them out of the request.
     ///
     /// HTTP: `GET /drives/{id}/Litware.Storage.usage(...)`
+    ///
+    /// Success: `200 OK`.
     ///
     /// Named `usage_2` because `usage` is taken here (by another method, or by a standard trait method of the builders).
     pub fn usage_2(
@@ -350,12 +384,16 @@ impl FolderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/items/Litware.Storage.folder`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Folder>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/items/Litware.Storage.folder/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -363,6 +401,8 @@ impl FolderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/items/Litware.Storage.folder`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::litware_storage::Folder,
@@ -394,18 +434,24 @@ impl FolderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/items/{id}/Litware.Storage.folder`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::litware_storage::Folder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/items/{id}/Litware.Storage.folder`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::litware_storage::Folder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/items/{id}/Litware.Storage.folder`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -422,6 +468,8 @@ impl FolderRequestBuilder {
     /// Bound action `Litware.Storage.compress`.
     ///
     /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/Litware.Storage.compress`
+    ///
+    /// Success: `204 No Content`.
     pub fn compress(&self, level: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -433,6 +481,8 @@ impl FolderRequestBuilder {
     /// Bound action `Litware.Storage.share`.
     ///
     /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/Litware.Storage.share`
+    ///
+    /// Success: `204 No Content`.
     pub fn share(
         &self,
         parameters: &super::parameters::ItemShareParameters,
@@ -463,12 +513,16 @@ impl ItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /drives/{id}/items`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::AnyItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /drives/{id}/items/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -476,6 +530,8 @@ impl ItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /drives/{id}/items`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::litware_storage::AnyItem,
@@ -515,24 +571,32 @@ impl ItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /drives/{id}/items/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::litware_storage::AnyItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /drives/{id}/items/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::litware_storage::AnyItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /drives/{id}/items/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Bound action `Litware.Storage.share`.
     ///
     /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.share`
+    ///
+    /// Success: `204 No Content`.
     pub fn share(
         &self,
         parameters: &super::parameters::ItemShareParameters,
@@ -570,12 +634,16 @@ impl ReadingCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /readings`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Reading>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /readings/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -583,6 +651,8 @@ impl ReadingCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /readings`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::litware_storage::Reading,
@@ -651,18 +721,24 @@ impl ReadingRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /readings/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::litware_storage::Reading> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /readings/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::litware_storage::Reading) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /readings/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

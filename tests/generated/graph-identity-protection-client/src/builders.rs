@@ -65,12 +65,16 @@ impl IdentityProtectionRootRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProtectionRoot,
@@ -80,6 +84,8 @@ impl IdentityProtectionRootRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -144,6 +150,8 @@ impl RiskDetectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskDetections`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
@@ -152,6 +160,8 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskDetections/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -159,6 +169,8 @@ impl RiskDetectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskDetections`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
@@ -188,18 +200,24 @@ impl RiskDetectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskDetections/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::microsoft_graph::RiskDetection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -220,6 +238,8 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyServicePrincipal>> {
@@ -228,6 +248,8 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -235,6 +257,8 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -251,6 +275,8 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -262,6 +288,8 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/dismiss`
+    ///
+    /// Success: `204 No Content`.
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -289,6 +317,8 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<
@@ -299,6 +329,8 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -306,6 +338,8 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -325,6 +359,8 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -336,6 +372,8 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/dismiss`
+    ///
+    /// Success: `204 No Content`.
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -360,6 +398,8 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
@@ -368,6 +408,8 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -377,6 +419,8 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -406,12 +450,16 @@ impl RiskyServicePrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -421,6 +469,8 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -451,12 +501,16 @@ impl RiskyUserCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -464,6 +518,8 @@ impl RiskyUserCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyUsers`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
@@ -480,6 +536,8 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -491,6 +549,8 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -502,6 +562,8 @@ impl RiskyUserCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/dismiss`
+    ///
+    /// Success: `204 No Content`.
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -529,6 +591,8 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
@@ -537,6 +601,8 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -544,6 +610,8 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -560,6 +628,8 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmCompromised`
+    ///
+    /// Success: `204 No Content`.
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -571,6 +641,8 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmSafe`
+    ///
+    /// Success: `204 No Content`.
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -582,6 +654,8 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/dismiss`
+    ///
+    /// Success: `204 No Content`.
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -606,12 +680,16 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -621,6 +699,8 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyUsers/{id}/history/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -650,18 +730,24 @@ impl RiskyUserRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/riskyUsers/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/riskyUsers/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/riskyUsers/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -692,6 +778,8 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections`
+    ///
+    /// Success: `200 OK`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
@@ -700,6 +788,8 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -707,6 +797,8 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /identityProtection/servicePrincipalRiskDetections`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -739,6 +831,8 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `200 OK`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
@@ -747,6 +841,8 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -756,6 +852,8 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /identityProtection/servicePrincipalRiskDetections/{id}`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -74,12 +74,16 @@ impl ProductCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /Products`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_keys::Product>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Products/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -87,6 +91,8 @@ impl ProductCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /Products`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::fabrikam_keys::Product,
@@ -121,18 +127,24 @@ impl ProductRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Products({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::fabrikam_keys::Product> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /Products({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::fabrikam_keys::Product) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /Products({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -153,12 +165,16 @@ impl ShipmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /Shipments`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_keys::Shipment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Shipments/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -166,6 +182,8 @@ impl ShipmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /Shipments`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::fabrikam_keys::Shipment,
@@ -203,18 +221,24 @@ impl ShipmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Shipments({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::fabrikam_keys::Shipment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /Shipments({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::fabrikam_keys::Shipment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /Shipments({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

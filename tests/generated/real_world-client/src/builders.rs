@@ -90,12 +90,16 @@ impl AccountCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /accounts`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Account>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /accounts/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -103,6 +107,8 @@ impl AccountCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /accounts`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Account,
@@ -152,18 +158,24 @@ impl AccountRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /accounts({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::fabrikam_erp::Account> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /accounts({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::fabrikam_erp::Account) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /accounts({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -184,12 +196,16 @@ impl ActivityCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /activities`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Activity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /activities/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -197,6 +213,8 @@ impl ActivityCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /activities`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Activity,
@@ -231,18 +249,24 @@ impl ActivityRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /activities({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::fabrikam_erp::Activity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /activities({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::fabrikam_erp::Activity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /activities({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -263,12 +287,16 @@ impl AppointmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /appointments`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Appointment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /appointments/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -276,6 +304,8 @@ impl AppointmentCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /appointments`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Appointment,
@@ -310,18 +340,24 @@ impl AppointmentRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /appointments({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::fabrikam_erp::Appointment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /appointments({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::fabrikam_erp::Appointment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /appointments({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -342,12 +378,16 @@ impl ProductCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /products`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Product>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /products/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -355,6 +395,8 @@ impl ProductCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /products`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Product,
@@ -393,18 +435,24 @@ impl ProductRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /products({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::fabrikam_erp::Product> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /products({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::fabrikam_erp::Product) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /products({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -75,6 +75,8 @@ impl ServiceClient {
     /// Unbound action `Northwind.Trading.ResetData`.
     ///
     /// HTTP: `POST /ResetData`
+    ///
+    /// Success: `204 No Content`.
     pub fn reset_data(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -85,6 +87,8 @@ impl ServiceClient {
     /// Unbound function `Northwind.Trading.TopCustomers`.
     ///
     /// HTTP: `GET /TopCustomers(...)`
+    ///
+    /// Success: `200 OK`.
     pub fn top_customers(
         &self,
         count: i32,
@@ -109,12 +113,16 @@ impl ReferenceCollectionRequestBuilder {
     /// Lists one page of the linked entities' URLs.
     ///
     /// HTTP: `GET .../$ref`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<runtime::EntityReference>> {
         Request::page(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
     /// Links an existing entity (its `@odata.id` in the body); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
     ///
     /// HTTP: `POST .../$ref`
+    ///
+    /// Success: `204 No Content`.
     pub fn add(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -122,6 +130,8 @@ impl ReferenceCollectionRequestBuilder {
     /// Unlinks an entity; the entity itself stays. `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
     ///
     /// HTTP: `DELETE .../$ref?$id={url}`
+    ///
+    /// Success: `204 No Content`.
     pub fn remove(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
             .reference_id(url)
@@ -139,12 +149,16 @@ impl ReferenceRequestBuilder {
     /// Reads the linked entity's URL.
     ///
     /// HTTP: `GET .../$ref`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<runtime::EntityReference> {
         Request::json(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
     /// Links an existing entity in place of the current one (its `@odata.id` in the body); `url` is the entity's URL, absolute or relative to the service root (`directoryObjects/{id}`, `accounts(42)`).
     ///
     /// HTTP: `PUT .../$ref`
+    ///
+    /// Success: `204 No Content`.
     pub fn set(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -152,6 +166,8 @@ impl ReferenceRequestBuilder {
     /// Removes the link; the entity itself stays.
     ///
     /// HTTP: `DELETE .../$ref`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
     }
@@ -171,18 +187,24 @@ impl CompanyRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Company`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::northwind_trading::Company> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /Company`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::northwind_trading::Company) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /Company`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -203,12 +225,16 @@ impl CustomerCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /Customers`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Customer>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Customers/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -216,6 +242,8 @@ impl CustomerCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /Customers`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::northwind_trading::Customer,
@@ -252,18 +280,24 @@ impl CustomerRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Customers({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::northwind_trading::Customer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /Customers({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::northwind_trading::Customer) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /Customers({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -291,6 +325,8 @@ impl CustomerRequestBuilder {
     /// Bound function `Northwind.Trading.TotalSpent`.
     ///
     /// HTTP: `GET /Customers({id})/Northwind.Trading.TotalSpent(...)`
+    ///
+    /// Success: `200 OK`.
     pub fn total_spent(&self) -> Request<edm::Decimal> {
         Request::value(
             &self.client,
@@ -317,12 +353,16 @@ impl OrderCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /Orders`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Order>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /Orders/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -330,6 +370,8 @@ impl OrderCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /Orders`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::northwind_trading::Order,
@@ -367,12 +409,16 @@ impl OrderLineCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /OrderLines`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::OrderLine>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OrderLines/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -380,6 +426,8 @@ impl OrderLineCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /OrderLines`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::northwind_trading::OrderLine,
@@ -423,18 +471,24 @@ impl OrderLineRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /OrderLines({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::northwind_trading::OrderLine> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /OrderLines({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::northwind_trading::OrderLine) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /OrderLines({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -454,18 +508,24 @@ impl OrderRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /Orders({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::northwind_trading::Order> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /Orders({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::northwind_trading::Order) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /Orders({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -511,6 +571,8 @@ impl OrderRequestBuilder {
     /// Bound action `Northwind.Trading.Ship`.
     ///
     /// HTTP: `POST /Orders({id})/Northwind.Trading.Ship`
+    ///
+    /// Success: `200 OK`.
     pub fn ship(
         &self,
         tracking_code: &str,

@@ -82,12 +82,16 @@ impl ChassisCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /OldChassis`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_10::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OldChassis/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -95,6 +99,8 @@ impl ChassisCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /OldChassis`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::rack_v1_1_10::Chassis,
@@ -126,18 +132,24 @@ impl ChassisRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /OldChassis({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::rack_v1_1_10::Chassis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /OldChassis({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::rack_v1_1_10::Chassis) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /OldChassis({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -168,12 +180,16 @@ impl FanCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /OldChassis({id})/Fans`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_10::Fan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OldChassis({id})/Fans/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -181,6 +197,8 @@ impl FanCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /OldChassis({id})/Fans`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::rack_v1_1_10::Fan,
@@ -212,18 +230,24 @@ impl FanRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /OldChassis({id})/Fans({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::rack_v1_1_10::Fan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /OldChassis({id})/Fans({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::rack_v1_1_10::Fan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /OldChassis({id})/Fans({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -244,12 +268,16 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /NewChassis`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_11_0::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /NewChassis/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -257,6 +285,8 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /NewChassis`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::rack_v1_11_0::Chassis,
@@ -288,18 +318,24 @@ impl RackV1_11_0ChassisRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /NewChassis({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::rack_v1_11_0::Chassis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /NewChassis({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::rack_v1_11_0::Chassis) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /NewChassis({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -330,12 +366,16 @@ impl RackV1_11_0FanCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /NewChassis({id})/Fans`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_11_0::Fan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /NewChassis({id})/Fans/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -343,6 +383,8 @@ impl RackV1_11_0FanCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /NewChassis({id})/Fans`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::rack_v1_11_0::Fan,
@@ -374,18 +416,24 @@ impl RackV1_11_0FanRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /NewChassis({id})/Fans({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::rack_v1_11_0::Fan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /NewChassis({id})/Fans({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::rack_v1_11_0::Fan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /NewChassis({id})/Fans({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -406,12 +454,16 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /OtherChassis`
+    ///
+    /// Success: `200 OK`.
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_1_0::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /OtherChassis/$count`
+    ///
+    /// Success: `200 OK`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -419,6 +471,8 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
     /// for with `Prefer: return=representation`).
     ///
     /// HTTP: `POST /OtherChassis`
+    ///
+    /// Success: `201 Created`.
     pub fn create(
         &self,
         body: &models::rack_v1_1_1_0::Chassis,
@@ -450,18 +504,24 @@ impl RackV1_1_1_0ChassisRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /OtherChassis({id})`
+    ///
+    /// Success: `200 OK`.
     pub fn get(&self) -> Request<models::rack_v1_1_1_0::Chassis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /OtherChassis({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn update(&self, body: &models::rack_v1_1_1_0::Chassis) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /OtherChassis({id})`
+    ///
+    /// Success: `204 No Content`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -1,0 +1,170 @@
+//! The facts every request method documents: its success status (from the client plan)
+//! and, with a permissions table (`Generator::permissions`), the permissions that grant it,
+//! narrowest first; a docs overlay's own facts win.
+
+use csdl_codegen::{ClientInfo, ErrorKind, Generator};
+
+mod support;
+use support::file;
+
+const DOCUMENT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Contoso.Ledger" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="account">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <NavigationProperty Name="entries" Type="Collection(Contoso.Ledger.entry)" ContainsTarget="true"/>
+        <NavigationProperty Name="partners" Type="Collection(Contoso.Ledger.account)"/>
+      </EntityType>
+      <EntityType Name="entry">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <Action Name="close" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Contoso.Ledger.account"/>
+      </Action>
+      <Function Name="balance" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Contoso.Ledger.account"/>
+        <Parameter Name="asOf" Type="Edm.Date"/>
+        <ReturnType Type="Edm.Decimal"/>
+      </Function>
+      <EntityContainer Name="Ledger">
+        <EntitySet Name="accounts" EntityType="Contoso.Ledger.account">
+          <NavigationPropertyBinding Path="partners" Target="accounts"/>
+        </EntitySet>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+/// Facts as a service's permission tables write them: lowercase paths, key segments for
+/// the service's parenthesized keys, placeholders of any name, a function without its
+/// arguments, a `$ref` left to its navigation.
+const TABLE: &str = "# method\tpath\tscheme\tpermission\n\
+GET\t/accounts\tDelegated\tLedger.Read\n\
+GET\t/accounts\tDelegated\tLedger.ReadWrite.All\n\
+GET\t/accounts\tApp\tLedger.Read.All\n\
+POST\t/accounts\tDelegated\tLedger.ReadWrite.All\n\
+POST\t/accounts/{account-id}/contoso.ledger.close\tApp\tLedger.ReadWrite.All\n\
+GET\t/accounts/{id}/Contoso.Ledger.balance\tDelegated\tLedger.Read\n\
+POST\t/accounts/{id}/partners\tDelegated\tLedger.ReadWrite.All\n";
+
+struct Setup {
+    _tmp: tempfile::TempDir,
+    input: std::path::PathBuf,
+    table: std::path::PathBuf,
+}
+
+fn setup(table: &str) -> Setup {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("ledger.csdl.xml");
+    let path = tmp.path().join("ledger.permissions.tsv");
+    std::fs::write(&input, DOCUMENT).unwrap();
+    std::fs::write(&path, table).unwrap();
+    Setup {
+        _tmp: tmp,
+        input,
+        table: path,
+    }
+}
+
+fn builders(s: &Setup, table: bool) -> String {
+    let mut g = Generator::new(&s.input)
+        .all(true)
+        .crate_name("ledger-models")
+        .client(ClientInfo::new("https://ledger.example/odata"));
+    if table {
+        g = g.permissions(&s.table);
+    }
+    let out = g.generate().unwrap();
+    file(&out.client, "src/builders.rs").to_string()
+}
+
+/// The doc block (`///` lines, trimmed) right above the method whose `HTTP:` line is `http`.
+fn doc_of(text: &str, http: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == format!("/// HTTP: `{http}`"))
+        .unwrap_or_else(|| panic!("no `{http}` in:\n{text}"));
+    let end = at
+        + lines[at..]
+            .iter()
+            .position(|l| !l.starts_with("///"))
+            .unwrap();
+    lines[at..end].join("\n")
+}
+
+#[test]
+fn every_request_names_its_status_and_the_table_its_permissions() {
+    let s = setup(TABLE);
+    let text = builders(&s, true);
+    assert_eq!(
+        doc_of(&text, "GET /accounts"),
+        "/// HTTP: `GET /accounts`\n///\n/// Success: `200 OK`.\n///\n\
+         /// Permissions (narrowest first): Delegated `Ledger.Read`, `Ledger.ReadWrite.All`; App `Ledger.Read.All`."
+    );
+    assert_eq!(
+        doc_of(&text, "POST /accounts"),
+        "/// HTTP: `POST /accounts`\n///\n/// Success: `201 Created`.\n///\n\
+         /// Permissions (narrowest first): Delegated `Ledger.ReadWrite.All`."
+    );
+    // `$count` takes the facts of the collection.
+    assert!(doc_of(&text, "GET /accounts/$count").ends_with(
+        "/// Success: `200 OK`.\n///\n/// Permissions (narrowest first): Delegated `Ledger.Read`, `Ledger.ReadWrite.All`; App `Ledger.Read.All`."
+    ));
+    assert_eq!(
+        doc_of(&text, "POST /accounts({id})/Contoso.Ledger.close"),
+        "/// HTTP: `POST /accounts({id})/Contoso.Ledger.close`\n///\n/// Success: `204 No Content`.\n///\n\
+         /// Permissions (narrowest first): App `Ledger.ReadWrite.All`."
+    );
+    assert!(doc_of(&text, "GET /accounts({id})/Contoso.Ledger.balance(...)").ends_with(
+        "/// Success: `200 OK`.\n///\n/// Permissions (narrowest first): Delegated `Ledger.Read`."
+    ));
+    assert!(doc_of(&text, "DELETE /accounts({id})").ends_with(
+        "/// Success: `204 No Content`.\n///\n/// Permissions: no permission listed in the pinned permissions table."
+    ));
+    // The `$ref` builder's opener names the permissions of each of its requests; the
+    // shared builder's own methods point back to it.
+    assert!(
+        text.contains("/// Permissions for `POST /accounts({id})/partners/$ref` (narrowest first): Delegated `Ledger.ReadWrite.All`."),
+        "{text}"
+    );
+    assert!(text.contains(
+        "/// Permissions for `GET /accounts({id})/partners/$ref`: no permission listed in the pinned permissions table."
+    ));
+    assert!(text.contains(
+        "/// Permissions: those of the URL that opened this builder (see the method that opened it)."
+    ));
+}
+
+#[test]
+fn without_a_table_only_the_status_is_documented() {
+    let s = setup(TABLE);
+    let text = builders(&s, false);
+    assert_eq!(
+        doc_of(&text, "PATCH /accounts({id})"),
+        "/// HTTP: `PATCH /accounts({id})`\n///\n/// Success: `204 No Content`."
+    );
+    assert!(!text.contains("Permissions"), "{text}");
+}
+
+#[test]
+fn a_malformed_row_is_an_error_at_its_file_and_line() {
+    let s = setup("GET\t/accounts\tDelegated\tLedger.Read\nGET /accounts Delegated Ledger.Read\n");
+    let err = Generator::new(&s.input)
+        .all(true)
+        .permissions(&s.table)
+        .client(ClientInfo::new("https://ledger.example/odata"))
+        .generate()
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Config);
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!("{}:2:1: ", s.table.display())),
+        "{shown}"
+    );
+    assert!(shown.contains("4 tab-separated fields"), "{shown}");
+}
