@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
 use crate::plan::client::{
-    Action, BuilderRef, ClientPlan, Http, MethodKind, MethodPlan, OpenPlan, RequestPlan, Url,
+    Action, BuilderRef, ClientPlan, Http, MethodKind, MethodPlan, OpenPlan, RequestPlan, Step, Url,
 };
 use crate::plan::surface::BuilderKind;
 use crate::plan::Plan;
@@ -406,6 +406,16 @@ fn url_paths(model: &Model, cp: &ClientPlan) -> Vec<UrlPath> {
         let mut own_url = false;
         for m in &cp.methods[index] {
             let what = || format!("{}{also}", method_what(model, m, owner, &b.kind));
+            // An entity at a path below this one: its URL form, listed like a navigation.
+            if let Action::Open(OpenPlan {
+                step: Step::PathAddress,
+                template,
+                ..
+            }) = &m.action
+            {
+                rows.entry(template.clone())
+                    .or_insert_with(|| (Vec::new(), what()));
+            }
             for (template, r) in requests(cp, m) {
                 own_url |= template == b.canonical;
                 add(&mut rows, template, r.http, what);
@@ -495,12 +505,19 @@ fn method_what(model: &Model, m: &MethodPlan, owner: &str, kind: &BuilderKind) -
             };
             format!("{kind} {}", op.qualified_name())
         }
+        MethodKind::PathAddress(i) => format!(
+            "{owner} at a path below it (`{}`), added by overrides",
+            model.path_addresses[*i].name
+        ),
         MethodKind::Http(i) => {
             let op = &model.http_operations[*i];
-            format!(
-                "request `{}` ({}), added by overrides",
-                op.name, op.content_type
-            )
+            match op.body {
+                Some(_) => format!(
+                    "request `{}` ({}), added by overrides",
+                    op.name, op.content_type
+                ),
+                None => format!("request `{}`, added by overrides", op.name),
+            }
         }
         _ => property_of(owner, kind),
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorKind, Pos, Result};
+use crate::error::{did_you_mean, Error, ErrorKind, Pos, Result};
 use crate::model::{
     Annotations, Model, Navigation, Structured, Target, Type, TypeId, TypeKind, TypeRef,
 };
@@ -32,6 +32,23 @@ pub struct Overrides {
     /// Requests the metadata does not describe.
     #[serde(default)]
     pub add_operation: Vec<AddOperation>,
+    /// Entities addressed by a path below another entity (`root:/folder/file.txt:`).
+    #[serde(default)]
+    pub path_address: Vec<PathAddressEntry>,
+}
+
+/// Adds path addressing to an entity type: a method of its item builder that opens the
+/// same builder at `<entity URL>:/<path>:` (OneDrive's `/drives/{id}/root:/a/b.txt:`), from
+/// which every request of the entity continues (`:/content`, `:/children`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PathAddressEntry {
+    /// Qualified entity type that has it (its derived types too).
+    pub binding: String,
+    /// The client method's name.
+    pub name: String,
+    /// Why the metadata needs this.
+    pub reason: String,
 }
 
 /// Adds the types of a CSDL document (generated only when something selected uses them).
@@ -44,11 +61,13 @@ pub struct AddSchema {
     pub reason: String,
 }
 
-/// Adds a request on an entity type's URL.
+/// Adds a request on an entity type's URL (or, with `Collection(...)`, on the URL of a
+/// collection of it).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AddOperation {
-    /// Qualified entity type the request is sent to.
+    /// Qualified entity type the request is sent to; `Collection(ns.type)` for the URL of a
+    /// collection of that type.
     pub binding: String,
     /// The client method's name.
     pub name: String,
@@ -58,9 +77,10 @@ pub struct AddOperation {
     pub method: String,
     /// Request content type (default `application/json`).
     pub content_type: Option<String>,
-    /// Qualified type of the request body, if any.
+    /// Qualified type of the request body, if any; `Edm.Stream` for raw bytes the caller
+    /// gives, sent with `content_type` (a MIME message as `text/plain`).
     pub body: Option<String>,
-    /// Qualified type of the response body, if any.
+    /// Qualified type of the response body, if any; `Edm.Stream` for raw content.
     pub response: Option<String>,
     /// The documented success status.
     pub status: u16,
@@ -352,7 +372,8 @@ impl Overrides {
                 ));
                 continue;
             }
-            let binding = entity(model, &add.binding)?;
+            let (collection, binding_name) = split_collection(&add.binding);
+            let binding = entity(model, binding_name)?;
             if !matches!(
                 add.method.to_uppercase().as_str(),
                 "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
@@ -366,21 +387,13 @@ impl Overrides {
                 ));
             }
             let type_of = |name: &Option<String>| -> Result<Option<TypeRef>> {
-                name.as_ref()
-                    .map(|n| {
-                        let (collection, inner) = split_collection(n);
-                        let id = model.find_type(inner).ok_or_else(|| {
-                            config(format!("override type `{n}` is not defined"), n)
-                        })?;
-                        Ok(TypeRef {
-                            collection,
-                            target: Target::Type(id),
-                        })
-                    })
-                    .transpose()
+                name.as_ref().map(|n| body_type(model, n)).transpose()
             };
             let exists = model.http_operations.iter().any(|o| {
-                o.binding == binding && o.name == add.name && o.method == add.method.to_uppercase()
+                o.binding == binding
+                    && o.collection == collection
+                    && o.name == add.name
+                    && o.method == add.method.to_uppercase()
             });
             if exists {
                 report.push(format!(
@@ -391,6 +404,7 @@ impl Overrides {
             }
             let operation = crate::model::HttpOperation {
                 binding,
+                collection,
                 name: add.name.clone(),
                 segment: add.segment.clone(),
                 method: add.method.to_uppercase(),
@@ -408,6 +422,36 @@ impl Overrides {
             report.push(format!(
                 "add_operation {}/{}: {} ({})",
                 add.binding, add.name, add.method, add.reason
+            ));
+        }
+        for add in &self.path_address {
+            if skip_missing && !present(model, &add.binding) {
+                report.push(format!(
+                    "path_address {}/{}: not in this metadata, skipped",
+                    add.binding, add.name
+                ));
+                continue;
+            }
+            let binding = entity(model, &add.binding)?;
+            let exists = model
+                .path_addresses
+                .iter()
+                .any(|p| p.binding == binding && p.name == add.name);
+            if exists {
+                report.push(format!(
+                    "path_address {}/{}: already defined, skipped",
+                    add.binding, add.name
+                ));
+                continue;
+            }
+            model.path_addresses.push(crate::model::PathAddress {
+                binding,
+                name: add.name.clone(),
+                reason: add.reason.clone(),
+            });
+            report.push(format!(
+                "path_address {}/{}: added ({})",
+                add.binding, add.name, add.reason
             ));
         }
         for add in &self.add_schema {
@@ -434,15 +478,60 @@ fn config(message: String, name: &str) -> Error {
 }
 
 fn entity(model: &Model, name: &str) -> Result<TypeId> {
+    let entities = || {
+        model
+            .types
+            .iter()
+            .filter(|t| t.is_entity())
+            .map(|t| t.qualified_name())
+            .collect::<Vec<_>>()
+    };
     match model.find_type(name) {
         Some(id) if model.ty(id).is_entity() => Ok(id),
         Some(_) => Err(config(
-            format!("override: `{name}` is not an entity type"),
+            format!(
+                "override: `{name}` is not an entity type{}",
+                did_you_mean(name, entities().iter().map(String::as_str))
+            ),
             name,
         )),
         None => Err(config(
-            format!("override: type `{name}` is not defined"),
+            format!(
+                "override: type `{name}` is not defined{}",
+                did_you_mean(name, entities().iter().map(String::as_str))
+            ),
             name,
         )),
     }
+}
+
+/// The type of a request or response body an override names: a qualified type,
+/// `Collection(...)` of one, or `Edm.Stream` (raw content).
+fn body_type(model: &Model, name: &str) -> Result<TypeRef> {
+    let (collection, inner) = split_collection(name);
+    if let Some(primitive) = inner.strip_prefix("Edm.") {
+        return match crate::model::Primitive::from_edm(primitive) {
+            Some(p @ crate::model::Primitive::Stream) if !collection => Ok(TypeRef::primitive(p)),
+            _ => Err(config(
+                format!(
+                    "override body type `{name}`: of the EDM types only `Edm.Stream` (raw content) is a body here, not `{primitive}`"
+                ),
+                name,
+            )),
+        };
+    }
+    let id = model.find_type(inner).ok_or_else(|| {
+        let names: Vec<String> = model.types.iter().map(|t| t.qualified_name()).collect();
+        config(
+            format!(
+                "override type `{name}` is not defined{}",
+                did_you_mean(inner, names.iter().map(String::as_str))
+            ),
+            name,
+        )
+    })?;
+    Ok(TypeRef {
+        collection,
+        target: Target::Type(id),
+    })
 }

@@ -13,16 +13,10 @@ fn input() -> PathBuf {
     workspace_root().join("specs/graph-v1.0.sync.csdl.xml")
 }
 
-fn overrides() -> PathBuf {
-    workspace_root().join("generator/overrides/graph.toml")
-}
-
-/// The generator as the CLI configures it for `generate --input I --overrides O
-/// --crate-name graph-synchronization-models`.
+/// The generator as the CLI configures it for `generate --input I --crate-name
+/// graph-synchronization-models` (the Graph fixes are built in and apply by default).
 fn generator() -> Generator {
-    Generator::new(input())
-        .crate_name("graph-synchronization-models")
-        .overrides(overrides())
+    Generator::new(input()).crate_name("graph-synchronization-models")
 }
 
 #[test]
@@ -53,8 +47,6 @@ fn run_cli(out: &Path, cwd: &Path, env: &[(&str, &str)], clear: bool) -> String 
         .arg(input())
         .arg("--out")
         .arg(out)
-        .arg("--overrides")
-        .arg(overrides())
         .arg("--crate-name")
         .arg("graph-synchronization-models");
     let output = cmd.output().unwrap();

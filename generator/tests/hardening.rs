@@ -1010,7 +1010,6 @@ fn a_failing_generation_never_touches_the_output() {
 
 fn pinned_generator(spec: &str) -> Generator {
     Generator::new(workspace_root().join("specs").join(spec))
-        .overrides(workspace_root().join("generator/overrides/graph.toml"))
         .crate_name("graph-synchronization-models")
         .source_label(spec)
         .client(client_info())

@@ -13,13 +13,11 @@ mod support;
 use support::{sync_roots, workspace_root};
 
 /// Models and client files generated from `input` with the synchronization roots and the
-/// override file. Both runs of a comparison use the same labels, so only the selection and
+/// built-in Graph fixes. Both runs of a comparison use the same labels, so only the selection and
 /// the metadata can make them differ.
 fn generate(input: &Path) -> (Vec<OutputFile>, Vec<OutputFile>, Vec<csdl_codegen::Warning>) {
-    let root = workspace_root();
     let output = Generator::new(input)
         .roots(sync_roots())
-        .overrides(root.join("generator/overrides/graph.toml"))
         .crate_name("graph-synchronization-models")
         .source_label("graph.csdl.xml")
         .command("cargo xtask codegen")

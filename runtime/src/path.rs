@@ -98,6 +98,52 @@ impl ODataPath {
         ODataPath(s)
     }
 
+    /// Appends a path below the entity this path addresses, in the form some services take
+    /// beside keys (OneDrive: `/drives/{id}/root:/folder/file.txt:`): `:/`, the path's
+    /// segments, then `:`, after which the path continues like the entity's own
+    /// (`:/children`, `:/content`).
+    ///
+    /// `path` is split at `/`; each segment is percent-encoded as data (so `:`, `#`, `?`,
+    /// `%`, spaces and non-ASCII text stay inside it, and a `:` cannot end the address
+    /// early), and empty segments (a leading, trailing or doubled `/`) are dropped. Dot
+    /// segments are resolved within the given path the way a file system reads them (`.`
+    /// is dropped, `..` removes the segment before it) and never climb above the entity:
+    /// URL parsers would otherwise remove them, encoded or not, and with them segments of
+    /// the entity's own URL. A path with no segment left is the entity itself (nothing is
+    /// appended).
+    ///
+    /// ```
+    /// use graph_odata_runtime::ODataPath;
+    ///
+    /// let root = ODataPath::root().segment("drives").key("b!x").segment("root");
+    /// let file = root.path_address("/Reports 2024/Q1#final.txt");
+    /// assert_eq!(file.as_str(), "/drives/b%21x/root:/Reports%202024/Q1%23final.txt:");
+    /// assert_eq!(file.segment("content").as_str(), "/drives/b%21x/root:/Reports%202024/Q1%23final.txt:/content");
+    /// ```
+    pub fn path_address(&self, path: &str) -> Self {
+        let mut segments: Vec<&str> = Vec::new();
+        for segment in path.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    segments.pop();
+                }
+                s => segments.push(s),
+            }
+        }
+        if segments.is_empty() {
+            return self.clone();
+        }
+        let mut s = self.0.clone();
+        s.push(':');
+        for segment in segments {
+            s.push('/');
+            s.extend(utf8_percent_encode(segment, DATA));
+        }
+        s.push(':');
+        ODataPath(s)
+    }
+
     /// Appends an entity addressed by its single key in OData's parenthesis form, for
     /// services that do not take a key as a segment: `/People('russellwhyte')`,
     /// `/Orders(10248)`, `/accounts(5e4b7c38-...)`. The literal is written as
@@ -353,6 +399,63 @@ mod tests {
                 .as_str(),
             "/x/accounts(5e4b7c38-0000-4000-8000-000000000001)"
         );
+    }
+
+    #[test]
+    fn path_addresses_encode_each_segment_and_keep_the_slashes() {
+        let root = ODataPath::root()
+            .segment("me")
+            .segment("drive")
+            .segment("root");
+        assert_eq!(
+            root.path_address("Folder/My file.txt").as_str(),
+            "/me/drive/root:/Folder/My%20file.txt:"
+        );
+        // Data never ends the address or the path: `:`, `?`, `#`, `%`, `\`, non-ASCII.
+        assert_eq!(
+            root.path_address("a:b/c?d#e%f\\g/ünï ☃").as_str(),
+            "/me/drive/root:/a%3Ab/c%3Fd%23e%25f%5Cg/%C3%BCn%C3%AF%20%E2%98%83:"
+        );
+        // Empty segments are dropped; dots are resolved inside the path, never above it.
+        assert_eq!(
+            root.path_address("//a//b/").as_str(),
+            "/me/drive/root:/a/b:"
+        );
+        assert_eq!(
+            root.path_address("a/./b/../c").as_str(),
+            "/me/drive/root:/a/c:"
+        );
+        assert_eq!(root.path_address("../../x").as_str(), "/me/drive/root:/x:");
+        assert_eq!(root.path_address("...").as_str(), "/me/drive/root:/...:");
+        assert_eq!(root.path_address("a/..").as_str(), "/me/drive/root");
+        assert_eq!(root.path_address("").as_str(), "/me/drive/root");
+        // What follows continues after the closing `:`.
+        assert_eq!(
+            root.path_address("f.txt").segment("content").as_str(),
+            "/me/drive/root:/f.txt:/content"
+        );
+        let item = ODataPath::root()
+            .segment("drives")
+            .key("d")
+            .segment("items")
+            .key("p");
+        assert_eq!(
+            item.path_address("new.txt").segment("content").as_str(),
+            "/drives/d/items/p:/new.txt:/content"
+        );
+    }
+
+    #[test]
+    fn a_url_parser_keeps_a_path_address_as_written() {
+        // The client joins paths to the base URL with `url`, which removes dot segments and
+        // would re-encode anything it considers unsafe.
+        for path in ["a/./b/../c", "x:y/ü #?/%2e%2E/..%2F", ".../..a/b.."] {
+            let encoded = ODataPath::root().segment("root").path_address(path);
+            let url = url::Url::parse(&format!("https://h/v1.0{encoded}")).unwrap();
+            assert_eq!(url.path(), format!("/v1.0{encoded}"), "{path}");
+            assert_eq!(url.query(), None);
+            assert_eq!(url.fragment(), None);
+        }
     }
 
     #[test]

@@ -160,7 +160,9 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`; application `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo`
     pub fn create(
@@ -434,7 +436,9 @@ impl ApplicationCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications`
     pub fn create(
@@ -584,7 +588,9 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applicationTemplates`
     ///
@@ -854,7 +860,9 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     ///
@@ -978,7 +986,9 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /auditLogs/provisioning`
     ///
@@ -1094,7 +1104,9 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals`
     pub fn create(
@@ -1234,7 +1246,9 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs`
     pub fn create(
@@ -1792,7 +1806,9 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
     ///

@@ -160,7 +160,9 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`; application `AppRoleAssignment.ReadWrite.All`, `Application.Read.All`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo`
     pub fn create(
@@ -436,7 +438,9 @@ impl ApplicationCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications`
     pub fn create(
@@ -586,7 +590,9 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applicationTemplates`
     ///
@@ -856,7 +862,9 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     ///
@@ -980,7 +988,9 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /auditLogs/provisioning`
     ///
@@ -1096,7 +1106,9 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals`
     pub fn create(
@@ -1236,7 +1248,9 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs`
     pub fn create(
@@ -1752,7 +1766,9 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
     ///

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{deprecated_attr, doc_lines, request_lead};
+use super::docs::{deprecated_attr, doc_lines, request_lead, sanitize};
 use super::ident;
 use crate::csdl::OperationKind;
 use crate::model::{Target, TypeRef};
@@ -288,6 +288,10 @@ impl Methods<'_, '_> {
                 params.push(quote!(content_type: &str));
                 quote!(.bytes_body(bytes, content_type))
             }
+            Body::Raw(content_type) => {
+                params.push(quote!(body: impl Into<Vec<u8>>));
+                quote!(.bytes_body(body.into(), #content_type))
+            }
             Body::Reference => quote!(.reference_body(#first)),
         };
         let query = match &r.url {
@@ -358,6 +362,10 @@ impl Methods<'_, '_> {
             }
             Step::AlternateKey => {
                 quote!(self.parent.alternate_key(self.segment, &[#((#wires, #args.as_ref())),*]))
+            }
+            Step::PathAddress => {
+                let path_arg = &args[0];
+                quote!(#path.path_address(#path_arg.as_ref()))
             }
         };
         let allow = many_arguments(params.len());
@@ -433,7 +441,9 @@ impl Methods<'_, '_> {
             MethodKind::Count => vec![" Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).".into()],
             MethodKind::Create => vec![
                 " Creates an entity in the collection and returns it as created (asked".into(),
-                " for with `Prefer: return=representation`).".into(),
+                " for with `Prefer: return=representation`). Where the service creates it".into(),
+                " later (`202 Accepted` with a `Location` and no body), send it with".into(),
+                format!(" [`.start()`]({request}::start) and wait on the operation."),
             ],
             MethodKind::Key => match args {
                 [_] if matches!(m.action, Action::Open(OpenPlan { step: Step::KeySegment, .. })) => {
@@ -459,12 +469,32 @@ impl Methods<'_, '_> {
             MethodKind::Operation(op) => return self.operation_docs(*op, send, http),
             MethodKind::Http(index) => {
                 let op = &self.plan.model.http_operations[*index];
-                let own = format!(
-                    "Sends the request with a `{}` body; the service answers `{}` on success.",
-                    op.content_type, op.status
-                );
-                let doc = doc_lines(&op.annotations, &[own]);
+                let body = match &op.body {
+                    Some(_) => format!(" with a `{}` body", op.content_type),
+                    None => String::new(),
+                };
+                let mut own = vec![format!(
+                    "Sends the request{body}; the service answers `{}` on success.",
+                    op.status
+                )];
+                // Without docs of its own, the override's reason says what it is for.
+                if op.annotations.description.is_none() {
+                    own.push(String::new());
+                    own.push(format!("Added by the override file: {}", sanitize(&op.reason)));
+                }
+                let doc = doc_lines(&op.annotations, &own);
                 return quote!(#doc #http);
+            }
+            MethodKind::PathAddress(index) => {
+                let address = &self.plan.model.path_addresses[*index];
+                let lines = [
+                    format!(" The entity at `path` below this one: `{open_template}`. Every request of the"),
+                    " entity continues from it (`.../children`, `.../content`); each segment of `path`".into(),
+                    " is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.".into(),
+                    String::new(),
+                    format!(" Added by the override file: {}", sanitize(&address.reason)),
+                ];
+                return quote!(#(#[doc = #lines])*);
             }
             MethodKind::PropertyGet => vec![" Reads the collection.".into()],
             MethodKind::PropertyReplace => vec![" Replaces the whole collection (sent as `{\"value\": [...]}`).".into()],

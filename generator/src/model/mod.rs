@@ -141,6 +141,8 @@ pub struct Model {
     pub terms: Vec<Term>,
     /// Requests the metadata does not describe, added by an override file.
     pub http_operations: Vec<HttpOperation>,
+    /// Entities addressed by a path below another entity, added by an override file.
+    pub path_addresses: Vec<PathAddress>,
     /// Problems that do not stop generation (annotation targets that point nowhere, ...).
     pub warnings: Vec<Warning>,
     /// Whether the main document is Microsoft Graph's ([`crate::csdl::Document::is_graph`]):
@@ -155,6 +157,8 @@ pub struct Model {
 pub struct HttpOperation {
     /// The entity type whose URL it is sent to.
     pub binding: TypeId,
+    /// Sent to the URL of a collection of `binding` (`POST /me/messages`), not of one entity.
+    pub collection: bool,
     /// The client method's name (CSDL-style; the plan makes it snake case).
     pub name: String,
     /// A segment appended to the entity's URL, if any.
@@ -163,9 +167,10 @@ pub struct HttpOperation {
     pub method: String,
     /// The request body's content type.
     pub content_type: String,
-    /// The request body's type.
+    /// The request body's type; `Edm.Stream`: raw bytes the caller gives, sent with
+    /// `content_type`.
     pub body: Option<TypeRef>,
-    /// The response body's type (none: the body is ignored).
+    /// The response body's type (none: the body is ignored; `Edm.Stream`: raw content).
     pub response: Option<TypeRef>,
     /// The documented success status.
     pub status: u16,
@@ -173,6 +178,19 @@ pub struct HttpOperation {
     pub reason: String,
     /// Its docs (from a docs overlay).
     pub annotations: Annotations,
+}
+
+/// An entity addressed by a path below another entity of the same type, beside its key
+/// (OneDrive: `/drives/{id}/root:/folder/file.txt:`): added by an override file, rendered
+/// as a method of the item builder that opens the same builder at `<entity URL>:/<path>:`.
+#[derive(Debug, Clone)]
+pub struct PathAddress {
+    /// The entity type (and its derived types) that has the addressing.
+    pub binding: TypeId,
+    /// The client method's name (the plan makes it snake case).
+    pub name: String,
+    /// Why the override adds it.
+    pub reason: String,
 }
 
 /// A vocabulary term definition (kept for reports; no code is generated for terms).

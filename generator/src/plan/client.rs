@@ -149,6 +149,9 @@ pub enum MethodKind {
     Operation(OperationId),
     /// A request an override file adds (index in `Model::http_operations`).
     Http(usize),
+    /// An entity at a path below this one, added by an override file (index in
+    /// `Model::path_addresses`).
+    PathAddress(usize),
     /// An entity set or singleton, on the client.
     Entry {
         /// Whether it is a singleton.

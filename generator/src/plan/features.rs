@@ -415,7 +415,7 @@ fn request_types(cp: &ClientPlan, action: &Action, out: &mut BTreeSet<TypeId>) {
                     }
                 }
                 Body::Items(t) | Body::Typed { ty: t, .. } => type_ref(t, out),
-                Body::None | Body::Member | Body::Bytes | Body::Reference => {}
+                Body::None | Body::Member | Body::Bytes | Body::Raw(_) | Body::Reference => {}
             }
             match &r.response {
                 Response::Json(t) | Response::Value(t) | Response::Page(t) => type_ref(t, out),

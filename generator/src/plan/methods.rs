@@ -106,6 +106,7 @@ const STREAM: &str = "2stream:";
 const REFERENCE: &str = "2reference:";
 const OPERATION: &str = "3operation:";
 const HTTP: &str = "3http:";
+const PATH_ADDRESS: &str = "3path:";
 const CAST: &str = "4cast:";
 const ALTERNATE_KEY: &str = "5key:";
 const ENTRY: &str = "1set:";
@@ -318,6 +319,30 @@ pub(super) fn builder_methods(
                         open_segment(BuilderRef::Shared(Shared::Media), t, "$value"),
                     ));
                 }
+                // What a path reaches is known only to be of the binding type, so a derived
+                // type's builder opens the binding type's.
+                let lineage = model.lineage(b.ty);
+                for (i, address) in model.path_addresses.iter().enumerate() {
+                    let target = lineage.contains(&address.binding).then(|| {
+                        surface
+                            .builders
+                            .iter()
+                            .position(|x| x.ty == address.binding && x.kind == BuilderKind::Item)
+                    });
+                    if let Some(Some(target)) = target {
+                        contested.push((
+                            format!("{PATH_ADDRESS}{}#{i:08}", address.name),
+                            snake(&address.name),
+                            MethodKind::PathAddress(i),
+                            Action::Open(OpenPlan {
+                                target: BuilderRef::Planned(target),
+                                step: Step::PathAddress,
+                                template: format!("{t}:/{{path}}:"),
+                                args: vec![text_arg("path", "path")],
+                            }),
+                        ));
+                    }
+                }
                 for segment in super::surface::stream_properties(model, b.ty) {
                     contested.push((
                         format!("{STREAM}{segment}"),
@@ -383,6 +408,9 @@ pub(super) fn builder_methods(
                     send(Http::Post, t.into(), Url::Same, Body::Entity(b.ty), Response::Created(b.ty)),
                 ));
             }
+            if b.typed {
+                contested.extend(http_requests(model, b, true));
+            }
             let item = b.item.unwrap_or(index);
             methods.push(key_method(model, surface, b, item));
             contested.extend(alternate_keys(model, b, item));
@@ -440,19 +468,35 @@ pub(super) fn builder_methods(
         parameters,
     ));
     if b.full && b.kind == BuilderKind::Item {
-        let lineage = model.lineage(b.ty);
-        for (i, op) in model.http_operations.iter().enumerate() {
-            if lineage.contains(&op.binding) {
-                contested.push((
-                    format!("{HTTP}{}#{i:08}", op.name),
-                    snake(&op.name),
-                    MethodKind::Http(i),
-                    http_request(op, t),
-                ));
-            }
-        }
+        contested.extend(http_requests(model, b, false));
     }
     name_methods(methods, contested, &[])
+}
+
+/// The requests an override file adds to builder `b`: on one entity, those bound to its
+/// type or a base (a derived entity's URL is an entity's URL); on a collection
+/// (`collection`), those bound to a collection of exactly its type (a cast collection's URL
+/// is not the documented one).
+fn http_requests(model: &Model, b: &Builder, collection: bool) -> Vec<Contested> {
+    let lineage = model.lineage(b.ty);
+    let binds = |binding: TypeId| match collection {
+        true => binding == b.ty,
+        false => lineage.contains(&binding),
+    };
+    model
+        .http_operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| op.collection == collection && binds(op.binding))
+        .map(|(i, op)| {
+            (
+                format!("{HTTP}{}#{i:08}", op.name),
+                snake(&op.name),
+                MethodKind::Http(i),
+                http_request(op, &b.canonical),
+            )
+        })
+        .collect()
 }
 
 /// The method that opens one item of collection builder `b` by its key: `by_id` (one
@@ -551,17 +595,20 @@ fn http_request(op: &HttpOperation, base: &str) -> Action {
         Some(segment) => (format!("{base}/{segment}"), Url::Segment(segment.clone())),
         None => (base.to_string(), Url::Same),
     };
+    let raw = |ty: &TypeRef| ty.target == Target::Primitive(Primitive::Stream);
     let body = match &op.body {
+        Some(ty) if raw(ty) => Body::Raw(op.content_type.clone()),
         Some(ty) => Body::Typed {
             ty: ty.clone(),
             content_type: op.content_type.clone(),
         },
         None => Body::None,
     };
-    let response = op
-        .response
-        .as_ref()
-        .map_or(Response::Empty, |r| Response::Json(r.clone()));
+    let response = match &op.response {
+        Some(r) if raw(r) => Response::Media,
+        Some(r) => Response::Json(r.clone()),
+        None => Response::Empty,
+    };
     // The override file accepts only the five methods (`overrides.rs`).
     let http = Http::parse(&op.method).unwrap_or(Http::Post);
     send(http, template, url, body, response)

@@ -103,6 +103,10 @@ pub enum Step {
     CompositeKey,
     /// An alternate key in parentheses (`/set(alias='value')`), one string per part.
     AlternateKey,
+    /// A path below the entity (`<entity>:/folder/file.txt:`), from the one `path` argument:
+    /// each of its segments percent-encoded as data, `/` kept between them (an override
+    /// file's `path_address`).
+    PathAddress,
 }
 
 /// One request a method sends.
@@ -165,6 +169,9 @@ pub enum Body {
     },
     /// Raw bytes with a content type given by the caller.
     Bytes,
+    /// Raw bytes the caller gives, sent with this fixed content type (an override request
+    /// whose body is `Edm.Stream`: a MIME message as `text/plain`).
+    Raw(String),
     /// `{"@odata.id": url}` from the single `url` argument.
     Reference,
 }

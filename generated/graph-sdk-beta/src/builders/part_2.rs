@@ -146,7 +146,9 @@ impl AppManagementPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.appManagementPolicy`
     ///
@@ -488,7 +490,9 @@ impl AppRoleAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /appRoleAssignments`
     ///
@@ -850,7 +854,9 @@ impl ApplicationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications`
     ///
@@ -1610,7 +1616,9 @@ impl ApplicationSignInDetailedSummaryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /reports/applicationSignInDetailedSummary`
     ///
@@ -1722,7 +1730,9 @@ impl ApplicationTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applicationTemplates`
     ///
@@ -1871,7 +1881,9 @@ impl ApprovalCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals`
     ///
@@ -2110,7 +2122,9 @@ impl ApprovalStepCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /entitlementManagement/accessPackageAssignmentApprovals/{id}/completedSteps`
     ///
@@ -2238,7 +2252,9 @@ impl ApprovalWorkflowProviderCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /approvalWorkflowProviders`
     ///
@@ -2401,7 +2417,9 @@ impl ApprovedClientAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/approvedClientApps`
     ///
@@ -2554,7 +2572,9 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/teamwork/associatedTeams`
     ///
@@ -2729,7 +2749,9 @@ impl AttachmentBaseCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/todo/lists/{id}/tasks/{id}/attachments`
     ///
@@ -2915,7 +2937,9 @@ impl AttachmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/calendarView/{id}/attachments`
     ///
@@ -3100,7 +3124,9 @@ impl AttachmentSessionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/todo/lists/{id}/tasks/{id}/attachmentSessions`
     ///
@@ -3246,7 +3272,9 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /functions`
     ///
@@ -3356,7 +3384,9 @@ impl AttributeSetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/attributeSets`
     ///
@@ -3460,7 +3490,9 @@ impl AuditActivityTypeCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /auditLogs/auditActivityTypes`
     ///
@@ -3792,7 +3824,9 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /policies/authenticationStrengthPolicies/{id}/combinationConfigurations`
     ///
@@ -3906,7 +3940,9 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /conditionalAccess/authenticationContextClassReferences`
     ///
@@ -4022,7 +4058,9 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identity/authenticationEventListeners`
     ///
@@ -4134,7 +4172,9 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identity/authenticationEventsFlows`
     ///
@@ -4311,7 +4351,9 @@ impl AuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/methods`
     ///
@@ -4446,7 +4488,9 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations`
     ///
@@ -4838,7 +4882,9 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /conditionalAccess/authenticationStrength/authenticationMethodModes`
     ///
@@ -5149,7 +5195,9 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration/includeTargets`
     ///
@@ -5826,7 +5874,9 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /policies/authenticationStrengthPolicies`
     ///
@@ -6084,7 +6134,9 @@ impl AuthorizationPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /policies/authorizationPolicy`
     ///
@@ -6371,7 +6423,9 @@ impl BaseItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/items`
     ///
@@ -6827,7 +6881,9 @@ impl BaseSitePageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/pages`
     ///
@@ -7132,7 +7188,9 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /informationProtection/bitlocker/recoveryKeys`
     ///
@@ -7391,6 +7449,8 @@ impl BulkUploadRequestBuilder {
     }
     /// Sends the request with a `application/scim+json` body; the service answers `202` on success.
     ///
+    /// Added by the override file: API-driven inbound provisioning: POST .../synchronization/jobs/{id}/bulkUpload with a SCIM bulk request answers 202 Accepted; the metadata has only the bulkUpload entity and its $value.
+    ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs/{id}/bulkUpload`
     ///
     /// Success: `202 Accepted`.
@@ -7439,7 +7499,9 @@ impl BusinessFlowCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /approvalWorkflowProviders/{id}/businessFlows`
     ///
@@ -7561,7 +7623,9 @@ impl BusinessFlowTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /businessFlowTemplates`
     ///
@@ -7758,7 +7822,9 @@ impl CalendarCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/calendars`
     ///
@@ -7841,7 +7907,9 @@ impl CalendarGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/calendarGroups`
     ///
@@ -7999,7 +8067,9 @@ impl CalendarPermissionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/calendar/calendarPermissions`
     ///
@@ -8311,7 +8381,9 @@ impl CalendarSharingMessageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/messages/microsoft.graph.calendarSharingMessage`
     ///
@@ -8781,7 +8853,9 @@ impl CertificateAuthorityAsEntityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedApplicationConfiguration/trustedCertificateAuthorities`
     ///
@@ -8935,7 +9009,9 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities`
     ///
@@ -9309,7 +9385,9 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.certificateBasedApplicationConfiguration`
     ///
@@ -9617,7 +9695,9 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /certificateBasedAuthConfiguration`
     ///
@@ -9753,7 +9833,9 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.certificateBasedAuthPki`
     ///
@@ -10094,7 +10176,9 @@ impl ChannelCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/allChannels`
     ///

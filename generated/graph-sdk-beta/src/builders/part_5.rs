@@ -66,7 +66,9 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
     ///
@@ -406,7 +408,9 @@ impl HorizontalSectionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections`
     ///
@@ -491,7 +495,9 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections/{id}/columns`
     ///
@@ -1060,7 +1066,9 @@ impl IdentityProviderBaseCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/federationConfigurations`
     ///
@@ -1343,7 +1351,9 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identity/userFlowAttributes`
     ///
@@ -1474,7 +1484,9 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/inferenceClassification/overrides`
     ///
@@ -1848,7 +1860,9 @@ impl InheritablePermissionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions`
     ///
@@ -2055,7 +2069,9 @@ impl InternalDomainFederationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /domains/{id}/federationConfiguration`
     ///
@@ -2174,7 +2190,9 @@ impl InvitationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /invitations`
     ///
@@ -2353,7 +2371,9 @@ impl IpApplicationSegmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles/{id}/applicationSegments`
     ///
@@ -2495,7 +2515,9 @@ impl ItemActivityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/analytics/allTime/activities`
     ///
@@ -2594,7 +2616,9 @@ impl ItemActivityOldCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drive/activities`
     ///
@@ -2811,7 +2835,9 @@ impl ItemActivityStatCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/analytics/itemActivityStats`
     ///
@@ -2967,7 +2993,9 @@ impl ItemAddressCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/addresses`
     ///
@@ -3220,7 +3248,9 @@ impl ItemAttachmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/calendarView/{id}/attachments/microsoft.graph.itemAttachment`
     ///
@@ -3395,7 +3425,9 @@ impl ItemEmailCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/emails`
     ///
@@ -3541,7 +3573,9 @@ impl ItemPatentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/patents`
     ///
@@ -3687,7 +3721,9 @@ impl ItemPhoneCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/phones`
     ///
@@ -3835,7 +3871,9 @@ impl ItemPublicationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/publications`
     ///
@@ -4052,7 +4090,9 @@ impl JobResponseBaseCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /dataClassification/classifyFileJobs`
     ///
@@ -4181,7 +4221,9 @@ impl LanguageProficiencyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/languages`
     ///
@@ -4336,7 +4378,9 @@ impl LicenseDetailsCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/licenseDetails`
     ///
@@ -4502,7 +4546,9 @@ impl LinkedResourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/todo/lists/{id}/tasks/{id}/linkedResources`
     ///
@@ -4654,7 +4700,9 @@ impl ListCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/lists`
     ///
@@ -4745,7 +4793,9 @@ impl ListItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drive/list/items`
     ///
@@ -5168,7 +5218,9 @@ impl ListItemVersionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /shares/{id}/listItem/versions`
     ///
@@ -5609,7 +5661,9 @@ impl LongRunningOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/roleManagementAlerts/operations`
     ///
@@ -5762,7 +5816,9 @@ impl MailFolderCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/mailFolders`
     ///
@@ -6018,7 +6074,9 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/decisions/{id}/insights/microsoft.graph.membershipOutlierInsight`
     ///
@@ -6219,7 +6277,9 @@ impl MentionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/messages/{id}/mentions`
     ///
@@ -6367,7 +6427,9 @@ impl MessageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/messages`
     ///
@@ -6386,6 +6448,22 @@ impl MessageCollectionRequestBuilder {
             client: self.client.clone(),
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
+    }
+    /// Sends the request with a `text/plain` body; the service answers `201` on success.
+    ///
+    /// Added by the override file: A draft message can be created from a base64-encoded MIME message in a text/plain body of POST .../messages; the metadata describes only the JSON create.
+    ///
+    /// HTTP: `POST /me/messages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    pub fn create_from_mime(
+        &self,
+        body: impl Into<Vec<u8>>,
+    ) -> Request<models::microsoft_graph::AnyMessage> {
+        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
+            .bytes_body(body.into(), "text/plain")
     }
     /// Bound function `microsoft.graph.delta`.
     ///
@@ -6810,7 +6888,9 @@ impl MessageRuleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/mailFolders/{id}/messageRules`
     ///
@@ -6964,7 +7044,9 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/microsoftAuthenticatorMethods`
     ///
@@ -7042,7 +7124,9 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
     ///
@@ -7344,7 +7428,9 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
     ///
@@ -7476,7 +7562,9 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/customTaskExtensions`
     ///
@@ -7975,7 +8063,9 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/runs`
     ///
@@ -8180,7 +8270,9 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultCollectionRequestBui
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/subjectProcessingResults`
     ///
@@ -8335,7 +8427,9 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks`
     ///
@@ -8399,7 +8493,9 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/taskDefinitions`
     ///
@@ -8517,7 +8613,9 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults`
     ///
@@ -8693,7 +8791,9 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports`
     ///
@@ -8957,7 +9057,9 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope`
     ///
@@ -9160,7 +9262,9 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows`
     ///
@@ -9617,7 +9721,9 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates`
     ///
@@ -9741,7 +9847,9 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/versions`
     ///
@@ -9942,7 +10050,9 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/alerts_v2`
     ///

@@ -201,7 +201,9 @@ impl OnenoteResourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/resources`
     ///
@@ -394,7 +396,9 @@ impl OnenoteSectionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/sections`
     ///
@@ -614,7 +618,9 @@ impl OrgContactCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /contacts`
     ///
@@ -1157,7 +1163,9 @@ impl OrganizationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /organization`
     ///
@@ -1619,7 +1627,9 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /organization/{id}/branding/localizations`
     ///
@@ -2083,7 +2093,9 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /organization/{id}/branding/themes`
     ///
@@ -2171,7 +2183,9 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /organization/{id}/branding/themes/{id}/localizations`
     ///
@@ -2518,7 +2532,9 @@ impl OutlookCategoryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/outlook/masterCategories`
     ///
@@ -2817,7 +2833,9 @@ impl OutlookTaskCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/outlook/tasks`
     ///
@@ -2900,7 +2918,9 @@ impl OutlookTaskFolderCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/outlook/taskFolders`
     ///
@@ -3085,7 +3105,9 @@ impl OutlookTaskGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/outlook/taskGroups`
     ///
@@ -3538,7 +3560,9 @@ impl PageTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/pageTemplates`
     ///
@@ -3847,7 +3871,9 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
     ///
@@ -3993,7 +4019,9 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/passwordMethods`
     ///
@@ -4199,7 +4227,9 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/passwordlessMicrosoftAuthenticatorMethods`
     ///
@@ -4565,7 +4595,9 @@ impl PermissionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/permissions`
     ///
@@ -4670,7 +4702,9 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
     ///
@@ -4826,7 +4860,9 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy`
     ///
@@ -5272,7 +5308,9 @@ impl PersonAnniversaryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/anniversaries`
     ///
@@ -5423,7 +5461,9 @@ impl PersonAnnotationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/notes`
     ///
@@ -5572,7 +5612,9 @@ impl PersonAwardCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/awards`
     ///
@@ -5720,7 +5762,9 @@ impl PersonCertificationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/certifications`
     ///
@@ -5871,7 +5915,9 @@ impl PersonCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/people`
     ///
@@ -5952,7 +5998,9 @@ impl PersonInterestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/interests`
     ///
@@ -6098,7 +6146,9 @@ impl PersonNameCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/names`
     ///
@@ -6313,7 +6363,9 @@ impl PersonWebsiteCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/websites`
     ///
@@ -6461,7 +6513,9 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods`
     ///
@@ -6708,7 +6762,9 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /chats/{id}/pinnedMessages`
     ///
@@ -6861,7 +6917,9 @@ impl PlaceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places`
     ///
@@ -7045,7 +7103,9 @@ impl PlannerBucketCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/buckets`
     ///
@@ -7262,7 +7322,9 @@ impl PlannerDeltaCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/planner/all`
     ///
@@ -7486,7 +7548,9 @@ impl PlannerGoalCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/goals`
     ///
@@ -7759,7 +7823,9 @@ impl PlannerPlanCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/plans`
     ///
@@ -8299,7 +8365,9 @@ impl PlannerRosterCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/rosters`
     ///
@@ -8358,7 +8426,9 @@ impl PlannerRosterMemberCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/rosters/{id}/members`
     ///
@@ -8565,7 +8635,9 @@ impl PlannerTaskCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/tasks`
     ///
@@ -8793,7 +8865,9 @@ impl PlannerUserCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/planner/all/microsoft.graph.plannerUser`
     ///
@@ -9155,7 +9229,9 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods`
     ///
@@ -9684,7 +9760,9 @@ impl PostCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts`
     ///
@@ -9900,7 +9978,9 @@ impl PrivateAccessSensorCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles/{id}/sensors`
     ///
@@ -10007,7 +10087,9 @@ impl PrivilegedAccessCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /privilegedAccess`
     ///
@@ -10068,7 +10150,9 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentSchedules`
     ///
@@ -10166,7 +10250,9 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentScheduleInstances`
     ///

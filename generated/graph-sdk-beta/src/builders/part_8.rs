@@ -170,7 +170,9 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/assignmentScheduleRequests`
     ///
@@ -471,7 +473,9 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilitySchedules`
     ///
@@ -569,7 +573,9 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances`
     ///
@@ -873,7 +879,9 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`
     ///
@@ -1433,7 +1441,9 @@ impl ProfileCardPropertyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/people/profileCardProperties`
     ///
@@ -1562,7 +1572,9 @@ impl ProfilePhotoCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/photos`
     ///
@@ -1711,7 +1723,9 @@ impl ProfilePropertySettingCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/people/profilePropertySettings`
     ///
@@ -2077,7 +2091,9 @@ impl ProfileSourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/people/profileSources`
     ///
@@ -2191,7 +2207,9 @@ impl ProgramCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /programs`
     ///
@@ -2252,7 +2270,9 @@ impl ProgramControlCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /programControls`
     ///
@@ -2365,7 +2385,9 @@ impl ProgramControlTypeCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /programControlTypes`
     ///
@@ -2551,7 +2573,9 @@ impl ProjectParticipationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/profile/projects`
     ///
@@ -2730,7 +2754,9 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /auditLogs/directoryProvisioning`
     ///
@@ -2899,7 +2925,9 @@ impl PublishedResourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /onPremisesPublishingProfiles/{id}/publishedResources`
     ///
@@ -3033,7 +3061,9 @@ impl RbacApplicationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/enterpriseApps`
     ///
@@ -3378,7 +3408,9 @@ impl RecycleBinCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.recycleBin`
     ///
@@ -3467,7 +3499,9 @@ impl RecycleBinItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.recycleBinItem`
     ///
@@ -5554,7 +5588,9 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /permissionGrants`
     ///
@@ -5888,7 +5924,9 @@ impl RichLongRunningOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/operations`
     ///
@@ -6029,7 +6067,9 @@ impl RiskDetectionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /riskDetections`
     ///
@@ -6133,7 +6173,9 @@ impl RiskyAgentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents`
     ///
@@ -6271,7 +6313,9 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
     ///
@@ -6469,7 +6513,9 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity`
     ///
@@ -6737,7 +6783,9 @@ impl RiskyAgentUserCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityProtection/riskyAgents/microsoft.graph.riskyAgentUser`
     ///
@@ -6924,7 +6972,9 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals`
     ///
@@ -7015,7 +7065,9 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history`
     ///
@@ -7185,7 +7237,9 @@ impl RiskyUserCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /riskyUsers`
     ///
@@ -7291,7 +7345,9 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /riskyUsers/{id}/history`
     ///
@@ -7680,7 +7736,9 @@ impl RoomCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.roomList/rooms`
     ///
@@ -7746,7 +7804,9 @@ impl RoomListCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places/microsoft.graph.roomList`
     ///
@@ -7928,7 +7988,9 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
     ///
@@ -8066,7 +8128,9 @@ impl SchemaExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /schemaExtensions`
     ///
@@ -8203,7 +8267,9 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /scopedRoleMemberships`
     ///
@@ -8364,7 +8430,9 @@ impl SectionGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/sectionGroups`
     ///
@@ -8532,7 +8600,9 @@ impl SecureScoreCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/secureScores`
     ///
@@ -8591,7 +8661,9 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/secureScoreControlProfiles`
     ///
@@ -8903,7 +8975,9 @@ impl SensitiveTypeCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /dataClassification/sensitiveTypes`
     ///
@@ -9035,7 +9109,9 @@ impl SensitivityLabelCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /dataClassification/sensitivityLabels`
     ///
@@ -9342,7 +9418,9 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/{id}/attachments`
     ///
@@ -9547,7 +9625,9 @@ impl ServiceHealthCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/healthOverviews`
     ///
@@ -9608,7 +9688,9 @@ impl ServiceHealthIssueCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/issues`
     ///

@@ -48,7 +48,9 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses`
     ///
@@ -348,7 +350,9 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`
     ///
@@ -963,7 +967,9 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks/{id}/assignments`
     ///
@@ -1070,7 +1076,9 @@ impl ManagedEBookCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks`
     ///
@@ -1235,7 +1243,9 @@ impl ManagedIosLobAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.managedIOSLobApp`
     ///
@@ -1508,7 +1518,9 @@ impl ManagedMobileAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/androidManagedAppProtections/{id}/apps`
     ///
@@ -1615,7 +1627,9 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.managedMobileLobApp`
     ///
@@ -1789,7 +1803,9 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mdmWindowsInformationProtectionPolicies`
     ///
@@ -1991,7 +2007,9 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/onlineMeetings/{id}/attendanceReports`
     ///
@@ -2128,7 +2146,9 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/microsoft.graph.membershipOutlierInsight`
     ///
@@ -2333,7 +2353,9 @@ impl MessageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/messages`
     ///
@@ -2352,6 +2374,22 @@ impl MessageCollectionRequestBuilder {
             client: self.client.clone(),
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
+    }
+    /// Sends the request with a `text/plain` body; the service answers `201` on success.
+    ///
+    /// Added by the override file: A draft message can be created from a base64-encoded MIME message in a text/plain body of POST .../messages; the metadata describes only the JSON create.
+    ///
+    /// HTTP: `POST /me/messages`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    pub fn create_from_mime(
+        &self,
+        body: impl Into<Vec<u8>>,
+    ) -> Request<models::microsoft_graph::AnyMessage> {
+        Request::json(&self.client, Method::POST, self.parent.segment(self.segment))
+            .bytes_body(body.into(), "text/plain")
     }
     /// Bound function `microsoft.graph.delta`.
     ///
@@ -2769,7 +2807,9 @@ impl MessageRuleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/mailFolders/{id}/messageRules`
     ///
@@ -3017,7 +3057,9 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/microsoftAuthenticatorMethods`
     ///
@@ -3095,7 +3137,9 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
     ///
@@ -3362,7 +3406,9 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
     ///
@@ -3490,7 +3536,9 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/callRecords`
     ///
@@ -3747,7 +3795,9 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/callRecords/{id}/participants_v2`
     ///
@@ -3857,7 +3907,9 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/callRecords/{id}/sessions/{id}/segments`
     ///
@@ -3967,7 +4019,9 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/callRecords/{id}/sessions`
     ///
@@ -4093,7 +4147,9 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/recovery/jobs`
     ///
@@ -4273,7 +4329,9 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryJob`
     ///
@@ -4423,7 +4481,9 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
     ///
@@ -4645,7 +4705,9 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/recovery/snapshots`
     ///
@@ -4819,7 +4881,9 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /connections/{id}/operations`
     ///
@@ -4933,7 +4997,9 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /connections/{id}/items/{id}/activities`
     ///
@@ -5154,7 +5220,9 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /connections`
     ///
@@ -5315,7 +5383,9 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /connections/{id}/groups`
     ///
@@ -5443,7 +5513,9 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /connections/{id}/items`
     ///
@@ -5651,7 +5723,9 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /connections/{id}/groups/{id}/members`
     ///
@@ -5815,7 +5889,9 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/customTaskExtensions`
     ///
@@ -6334,7 +6410,9 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/runs`
     ///
@@ -6525,7 +6603,9 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks`
     ///
@@ -6589,7 +6669,9 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/taskDefinitions`
     ///
@@ -6707,7 +6789,9 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults`
     ///
@@ -6893,7 +6977,9 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports`
     ///
@@ -7159,7 +7245,9 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope`
     ///
@@ -7372,7 +7460,9 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows`
     ///
@@ -7823,7 +7913,9 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflowTemplates`
     ///
@@ -7949,7 +8041,9 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/versions`
     ///
@@ -8533,7 +8627,9 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /reports/partners/billing/operations/microsoft.graph.partners.billing.exportSuccessOperation`
     ///
@@ -8673,7 +8769,9 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /reports/partners/billing/manifests`
     ///
@@ -8785,7 +8883,9 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /reports/partners/billing/operations`
     ///
@@ -9015,67 +9115,5 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     ) -> Request<models::microsoft_graph_partners_billing::AnyOperation> {
         Request::json(&self.client, Method::POST, self.path.clone().action("export"))
             .json_body(parameters)
-    }
-}
-
-#[cfg(feature = "search")]
-/// Requests for a collection of `microsoft.graph.search.acronym`.
-///
-/// URL: `/search/acronyms`
-#[derive(Clone, Debug)]
-pub struct MicrosoftGraphSearchAcronymCollectionRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) parent: runtime::ODataPath,
-    pub(super) segment: &'static str,
-}
-
-#[cfg(feature = "search")]
-impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
-    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
-    /// yields every item, following `@odata.nextLink`.
-    ///
-    /// HTTP: `GET /search/acronyms`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn list(
-        &self,
-    ) -> Request<runtime::Page<models::microsoft_graph_search::Acronym>> {
-        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
-    }
-    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
-    ///
-    /// HTTP: `GET /search/acronyms/$count`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn count(&self) -> Request<u64> {
-        Request::dollar_count(&self.client, self.parent.segment(self.segment))
-    }
-    /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
-    ///
-    /// HTTP: `POST /search/acronyms`
-    ///
-    /// Success: `201 Created`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn create(
-        &self,
-        body: &models::microsoft_graph_search::Acronym,
-    ) -> Request<models::microsoft_graph_search::Acronym> {
-        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
-    }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(
-        &self,
-        id: impl AsRef<str>,
-    ) -> MicrosoftGraphSearchAcronymRequestBuilder {
-        MicrosoftGraphSearchAcronymRequestBuilder {
-            client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
-        }
     }
 }

@@ -6,6 +6,70 @@
 use super::*;
 
 #[cfg(feature = "search")]
+/// Requests for a collection of `microsoft.graph.search.acronym`.
+///
+/// URL: `/search/acronyms`
+#[derive(Clone, Debug)]
+pub struct MicrosoftGraphSearchAcronymCollectionRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) parent: runtime::ODataPath,
+    pub(super) segment: &'static str,
+}
+
+#[cfg(feature = "search")]
+impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /search/acronyms`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph_search::Acronym>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /search/acronyms/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
+    ///
+    /// HTTP: `POST /search/acronyms`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph_search::Acronym,
+    ) -> Request<models::microsoft_graph_search::Acronym> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(
+        &self,
+        id: impl AsRef<str>,
+    ) -> MicrosoftGraphSearchAcronymRequestBuilder {
+        MicrosoftGraphSearchAcronymRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+#[cfg(feature = "search")]
 /// Requests for one `microsoft.graph.search.acronym`.
 ///
 /// URL: `/search/acronyms/{id}`
@@ -87,7 +151,9 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /search/bookmarks`
     ///
@@ -195,7 +261,9 @@ impl MicrosoftGraphSearchQnaCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /search/qnas`
     ///
@@ -301,7 +369,9 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/alerts_v2`
     ///
@@ -428,7 +498,9 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/collaboration/analyzedEmails`
     ///
@@ -560,7 +632,9 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/articles`
     ///
@@ -624,7 +698,9 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/articleIndicators`
     ///
@@ -1045,7 +1121,9 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/auditLog/queries`
     ///
@@ -1169,7 +1247,9 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/auditLog/queries/{id}/records`
     ///
@@ -1279,7 +1359,9 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/authorities`
     ///
@@ -1441,7 +1523,9 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations`
     ///
@@ -1717,7 +1801,9 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/categories`
     ///
@@ -1841,7 +1927,9 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/citations`
     ///
@@ -2017,7 +2105,9 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/additionalSources`
     ///
@@ -2176,7 +2266,9 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/departments`
     ///
@@ -2290,7 +2382,9 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/retentionLabels/{id}/dispositionReviewStages`
     ///
@@ -2406,7 +2500,9 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
     ///
@@ -2568,7 +2664,9 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases`
     ///
@@ -2630,7 +2728,9 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/caseMembers`
     ///
@@ -2973,7 +3073,9 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/custodians`
     ///
@@ -3238,7 +3340,9 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation`
     ///
@@ -3378,7 +3482,9 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation`
     ///
@@ -3598,7 +3704,9 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/noncustodialDataSources`
     ///
@@ -3826,7 +3934,9 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/reviewSets`
     ///
@@ -3890,7 +4000,9 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet/queries`
     ///
@@ -4128,7 +4240,9 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/tags`
     ///
@@ -4309,7 +4423,9 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/searches`
     ///
@@ -4373,7 +4489,9 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation`
     ///
@@ -4929,7 +5047,9 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/filePlanReferences`
     ///
@@ -5045,7 +5165,9 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/identities/healthIssues`
     ///
@@ -5157,7 +5279,9 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/hosts`
     ///
@@ -5221,7 +5345,9 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/hostComponents`
     ///
@@ -5359,7 +5485,9 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/hostCookies`
     ///
@@ -5497,7 +5625,9 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/hostPairs`
     ///
@@ -5659,7 +5789,9 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/hostPorts`
     ///
@@ -6265,7 +6397,9 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/hostSslCertificates`
     ///
@@ -6427,7 +6561,9 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/hostTrackers`
     ///
@@ -6968,7 +7104,9 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/identities/identityAccounts`
     ///
@@ -7214,7 +7352,9 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/incidents`
     ///
@@ -7444,7 +7584,9 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/intelProfiles`
     ///
@@ -7510,7 +7652,9 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/intelligenceProfileIndicators`
     ///
@@ -8256,7 +8400,9 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/passiveDnsRecords`
     ///
@@ -8416,7 +8562,9 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/triggers/retentionEvents`
     ///
@@ -8554,7 +8702,9 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/triggerTypes/retentionEventTypes`
     ///
@@ -8666,7 +8816,9 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/retentionLabels`
     ///
@@ -8687,103 +8839,6 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
         MicrosoftGraphSecurityRetentionLabelRequestBuilder {
             client: self.client.clone(),
             path: self.parent.segment(self.segment).key(id.as_ref()),
-        }
-    }
-}
-
-#[cfg(feature = "security")]
-/// Requests for one `microsoft.graph.security.retentionLabel`.
-///
-/// URL: `/security/labels/retentionLabels/{id}`
-///
-/// Also reached by 1 other link: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.retentionLabel`.
-#[derive(Clone, Debug)]
-pub struct MicrosoftGraphSecurityRetentionLabelRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) path: runtime::ODataPath,
-}
-
-#[cfg(feature = "security")]
-impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
-    /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
-    ///
-    /// HTTP: `GET /security/labels/retentionLabels/{id}`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionLabel> {
-        Request::json(&self.client, Method::GET, self.path.clone())
-    }
-    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
-    ///
-    /// HTTP: `PATCH /security/labels/retentionLabels/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn update(
-        &self,
-        body: &models::microsoft_graph_security::RetentionLabel,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
-    }
-    /// Deletes the entity.
-    ///
-    /// HTTP: `DELETE /security/labels/retentionLabels/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Navigation property `descriptors`.
-    ///
-    /// URL: `/security/labels/retentionLabels/{id}/descriptors`
-    pub fn descriptors(&self) -> MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
-        MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("descriptors"),
-        }
-    }
-    /// Navigation property `dispositionReviewStages`.
-    ///
-    /// URL: `/security/labels/retentionLabels/{id}/dispositionReviewStages`
-    pub fn disposition_review_stages(
-        &self,
-    ) -> MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
-        MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
-            client: self.client.clone(),
-            parent: self.path.clone(),
-            segment: "dispositionReviewStages",
-        }
-    }
-    /// Navigation property `retentionEventType`.
-    ///
-    /// URL: `/security/labels/retentionLabels/{id}/retentionEventType`
-    pub fn retention_event_type(
-        &self,
-    ) -> MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
-        MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("retentionEventType"),
-        }
-    }
-    /// The link (`$ref`) of `retentionEventType` to an existing entity.
-    ///
-    /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`
-    ///
-    /// Permissions for `GET /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `PUT /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
-    pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
-        ReferenceRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("retentionEventType"),
         }
     }
 }

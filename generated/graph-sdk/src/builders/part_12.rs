@@ -6,6 +6,103 @@
 use super::*;
 
 #[cfg(feature = "security")]
+/// Requests for one `microsoft.graph.security.retentionLabel`.
+///
+/// URL: `/security/labels/retentionLabels/{id}`
+///
+/// Also reached by 1 other link: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.retentionLabel`.
+#[derive(Clone, Debug)]
+pub struct MicrosoftGraphSecurityRetentionLabelRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) path: runtime::ODataPath,
+}
+
+#[cfg(feature = "security")]
+impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionLabel> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph_security::RetentionLabel,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /security/labels/retentionLabels/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `descriptors`.
+    ///
+    /// URL: `/security/labels/retentionLabels/{id}/descriptors`
+    pub fn descriptors(&self) -> MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
+        MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("descriptors"),
+        }
+    }
+    /// Navigation property `dispositionReviewStages`.
+    ///
+    /// URL: `/security/labels/retentionLabels/{id}/dispositionReviewStages`
+    pub fn disposition_review_stages(
+        &self,
+    ) -> MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
+        MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "dispositionReviewStages",
+        }
+    }
+    /// Navigation property `retentionEventType`.
+    ///
+    /// URL: `/security/labels/retentionLabels/{id}/retentionEventType`
+    pub fn retention_event_type(
+        &self,
+    ) -> MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
+        MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("retentionEventType"),
+        }
+    }
+    /// The link (`$ref`) of `retentionEventType` to an existing entity.
+    ///
+    /// HTTP: `GET/PUT/DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`
+    ///
+    /// Permissions for `GET /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `PUT /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
+        ReferenceRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("retentionEventType"),
+        }
+    }
+}
+
+#[cfg(feature = "security")]
 /// Requests for one `microsoft.graph.security.sensorCandidateActivationConfiguration`.
 ///
 /// URL: `/security/identities/sensorCandidateActivationConfiguration`
@@ -94,7 +191,9 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/identities/sensorCandidates`
     ///
@@ -221,7 +320,9 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/identities/sensors`
     ///
@@ -473,7 +574,9 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/siteSources`
     ///
@@ -617,7 +720,9 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/sslCertificates`
     ///
@@ -756,7 +861,9 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/labels/categories/{id}/subcategories`
     ///
@@ -868,7 +975,9 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/subdomains`
     ///
@@ -1374,7 +1483,9 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/unifiedGroupSources`
     ///
@@ -1574,7 +1685,9 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources`
     ///
@@ -1684,7 +1797,9 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/vulnerabilities`
     ///
@@ -1748,7 +1863,9 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/vulnerabilities/{id}/components`
     ///
@@ -2034,7 +2151,9 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/whoisHistoryRecords`
     ///
@@ -2170,7 +2289,9 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/threatIntelligence/whoisRecords`
     ///
@@ -2337,7 +2458,9 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/teams/telephoneNumberManagement/numberAssignments`
     ///
@@ -2687,7 +2810,9 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/teams/policy/userAssignments`
     ///
@@ -2845,7 +2970,9 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/teams/userConfigurations`
     ///
@@ -2995,7 +3122,9 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/teams/telephoneNumberManagement/operations`
     ///
@@ -3203,7 +3332,9 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/termStore/groups`
     ///
@@ -3355,7 +3486,9 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/termStore/sets/{id}/relations`
     ///
@@ -3569,7 +3702,9 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/termStore/sets`
     ///
@@ -3745,7 +3880,9 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/termStores`
     ///
@@ -3907,7 +4044,9 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/termStore/sets/{id}/children`
     ///
@@ -4180,7 +4319,9 @@ impl MobileAppAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/assignments`
     ///
@@ -4289,7 +4430,9 @@ impl MobileAppCategoryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppCategories`
     ///
@@ -4394,7 +4537,9 @@ impl MobileAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps`
     ///
@@ -4581,7 +4726,9 @@ impl MobileAppContentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions`
     ///
@@ -4640,7 +4787,9 @@ impl MobileAppContentFileCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files`
     ///
@@ -4847,7 +4996,9 @@ impl MobileAppRelationshipCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileAppRelationships`
     ///
@@ -5160,7 +5311,9 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/mobileAppTroubleshootingEvents`
     ///
@@ -5288,7 +5441,9 @@ impl MobileContainedAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps`
     ///
@@ -5393,7 +5548,9 @@ impl MobileLobAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/mobileApps/microsoft.graph.mobileLobApp`
     ///
@@ -5600,7 +5757,9 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/mobileThreatDefenseConnectors`
     ///
@@ -5828,7 +5987,9 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /tenantRelationships/multiTenantOrganization/tenants`
     ///
@@ -6264,7 +6425,9 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/calendar/multiValueExtendedProperties`
     ///
@@ -6396,7 +6559,9 @@ impl NamedLocationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identity/conditionalAccess/namedLocations`
     ///
@@ -6529,7 +6694,9 @@ impl NotebookCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/notebooks`
     ///
@@ -6734,7 +6901,9 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/notificationMessageTemplates`
     ///
@@ -6874,7 +7043,9 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /oauth2PermissionGrants`
     ///
@@ -7017,7 +7188,9 @@ impl OfferShiftRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/offerShiftRequests`
     ///
@@ -7308,7 +7481,9 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionStartCustomExtension`
     ///
@@ -7463,7 +7638,9 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
     ///
@@ -7614,7 +7791,9 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onOtpSendCustomExtension`
     ///
@@ -7762,7 +7941,9 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onPasswordSubmitCustomExtension`
     ///
@@ -7965,7 +8146,9 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/onPremisesSynchronization`
     ///
@@ -8147,7 +8330,9 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension`
     ///
@@ -8302,7 +8487,9 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
     ///
@@ -8455,7 +8642,9 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessBrowseSessions`
     ///
@@ -8609,7 +8798,9 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies`
     ///
@@ -8631,164 +8822,5 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
             client: self.client.clone(),
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
-    }
-}
-
-#[cfg(feature = "solutions")]
-/// Requests for one `microsoft.graph.oneDriveForBusinessProtectionPolicy`.
-///
-/// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
-///
-/// Also reached by 2 other links: `/solutions/backupRestore/protectionPolicies/{id}/microsoft.graph.oneDriveForBusinessProtectionPolicy`, `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oneDriveForBusinessProtectionPolicy`.
-#[derive(Clone, Debug)]
-pub struct OneDriveForBusinessProtectionPolicyRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) path: runtime::ODataPath,
-}
-
-#[cfg(feature = "solutions")]
-impl OneDriveForBusinessProtectionPolicyRequestBuilder {
-    /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
-    ///
-    /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn get(
-        &self,
-    ) -> Request<models::microsoft_graph::OneDriveForBusinessProtectionPolicy> {
-        Request::json(&self.client, Method::GET, self.path.clone())
-    }
-    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
-    ///
-    /// HTTP: `PATCH /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn update(
-        &self,
-        body: &models::microsoft_graph::OneDriveForBusinessProtectionPolicy,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
-    }
-    /// Deletes the entity.
-    ///
-    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Navigation property `driveInclusionRules`.
-    ///
-    /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules`
-    pub fn drive_inclusion_rules(&self) -> DriveProtectionRuleCollectionRequestBuilder {
-        DriveProtectionRuleCollectionRequestBuilder {
-            client: self.client.clone(),
-            parent: self.path.clone(),
-            segment: "driveInclusionRules",
-        }
-    }
-    /// Navigation property `driveProtectionUnits`.
-    ///
-    /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits`
-    pub fn drive_protection_units(&self) -> DriveProtectionUnitCollectionRequestBuilder {
-        DriveProtectionUnitCollectionRequestBuilder {
-            client: self.client.clone(),
-            parent: self.path.clone(),
-            segment: "driveProtectionUnits",
-        }
-    }
-    /// Navigation property `driveProtectionUnitsBulkAdditionJobs`.
-    ///
-    /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs`
-    pub fn drive_protection_units_bulk_addition_jobs(
-        &self,
-    ) -> DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
-        DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
-            client: self.client.clone(),
-            parent: self.path.clone(),
-            segment: "driveProtectionUnitsBulkAdditionJobs",
-        }
-    }
-    /// Links (`$ref`) of `driveInclusionRules` to existing entities.
-    ///
-    /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`
-    ///
-    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/{id}/$ref`
-    ///
-    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/{id}/$ref`: no permission listed in the pinned permissions table.
-    pub fn drive_inclusion_rules_ref(&self) -> ReferenceCollectionRequestBuilder {
-        ReferenceCollectionRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("driveInclusionRules"),
-        }
-    }
-    /// Links (`$ref`) of `driveProtectionUnits` to existing entities.
-    ///
-    /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`
-    ///
-    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/{id}/$ref`
-    ///
-    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
-    pub fn drive_protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
-        ReferenceCollectionRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("driveProtectionUnits"),
-        }
-    }
-    /// Links (`$ref`) of `driveProtectionUnitsBulkAdditionJobs` to existing entities.
-    ///
-    /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`
-    ///
-    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/{id}/$ref`
-    ///
-    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/{id}/$ref`: no permission listed in the pinned permissions table.
-    pub fn drive_protection_units_bulk_addition_jobs_ref(
-        &self,
-    ) -> ReferenceCollectionRequestBuilder {
-        ReferenceCollectionRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("driveProtectionUnitsBulkAdditionJobs"),
-        }
-    }
-    /// Bound action `microsoft.graph.activate`.
-    ///
-    /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/activate`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
-        Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
-    }
-    /// Bound action `microsoft.graph.deactivate`.
-    ///
-    /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/deactivate`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn deactivate(
-        &self,
-    ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
-        Request::json(&self.client, Method::POST, self.path.clone().action("deactivate"))
     }
 }

@@ -6,6 +6,165 @@
 use super::*;
 
 #[cfg(feature = "solutions")]
+/// Requests for one `microsoft.graph.oneDriveForBusinessProtectionPolicy`.
+///
+/// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
+///
+/// Also reached by 2 other links: `/solutions/backupRestore/protectionPolicies/{id}/microsoft.graph.oneDriveForBusinessProtectionPolicy`, `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oneDriveForBusinessProtectionPolicy`.
+#[derive(Clone, Debug)]
+pub struct OneDriveForBusinessProtectionPolicyRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) path: runtime::ODataPath,
+}
+
+#[cfg(feature = "solutions")]
+impl OneDriveForBusinessProtectionPolicyRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn get(
+        &self,
+    ) -> Request<models::microsoft_graph::OneDriveForBusinessProtectionPolicy> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::OneDriveForBusinessProtectionPolicy,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `driveInclusionRules`.
+    ///
+    /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules`
+    pub fn drive_inclusion_rules(&self) -> DriveProtectionRuleCollectionRequestBuilder {
+        DriveProtectionRuleCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "driveInclusionRules",
+        }
+    }
+    /// Navigation property `driveProtectionUnits`.
+    ///
+    /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits`
+    pub fn drive_protection_units(&self) -> DriveProtectionUnitCollectionRequestBuilder {
+        DriveProtectionUnitCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "driveProtectionUnits",
+        }
+    }
+    /// Navigation property `driveProtectionUnitsBulkAdditionJobs`.
+    ///
+    /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs`
+    pub fn drive_protection_units_bulk_addition_jobs(
+        &self,
+    ) -> DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
+        DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "driveProtectionUnitsBulkAdditionJobs",
+        }
+    }
+    /// Links (`$ref`) of `driveInclusionRules` to existing entities.
+    ///
+    /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`
+    ///
+    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/{id}/$ref`: no permission listed in the pinned permissions table.
+    pub fn drive_inclusion_rules_ref(&self) -> ReferenceCollectionRequestBuilder {
+        ReferenceCollectionRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("driveInclusionRules"),
+        }
+    }
+    /// Links (`$ref`) of `driveProtectionUnits` to existing entities.
+    ///
+    /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`
+    ///
+    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
+    pub fn drive_protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
+        ReferenceCollectionRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("driveProtectionUnits"),
+        }
+    }
+    /// Links (`$ref`) of `driveProtectionUnitsBulkAdditionJobs` to existing entities.
+    ///
+    /// HTTP: `GET/POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`
+    ///
+    /// HTTP: `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/{id}/$ref`
+    ///
+    /// Permissions for `GET /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
+    ///
+    /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/{id}/$ref`: no permission listed in the pinned permissions table.
+    pub fn drive_protection_units_bulk_addition_jobs_ref(
+        &self,
+    ) -> ReferenceCollectionRequestBuilder {
+        ReferenceCollectionRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("driveProtectionUnitsBulkAdditionJobs"),
+        }
+    }
+    /// Bound action `microsoft.graph.activate`.
+    ///
+    /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/activate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
+        Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
+    }
+    /// Bound action `microsoft.graph.deactivate`.
+    ///
+    /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/deactivate`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn deactivate(
+        &self,
+    ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
+        Request::json(&self.client, Method::POST, self.path.clone().action("deactivate"))
+    }
+}
+
+#[cfg(feature = "solutions")]
 /// Requests for a collection of `microsoft.graph.oneDriveForBusinessRestoreSession`.
 ///
 /// URL: `/solutions/backupRestore/oneDriveForBusinessRestoreSessions`
@@ -46,7 +205,9 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/oneDriveForBusinessRestoreSessions`
     ///
@@ -224,7 +385,9 @@ impl OnenoteOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/operations`
     ///
@@ -367,7 +530,9 @@ impl OnenotePageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/pages`
     ///
@@ -747,7 +912,9 @@ impl OnenoteResourceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/resources`
     ///
@@ -907,7 +1074,9 @@ impl OnenoteSectionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/sections`
     ///
@@ -1210,7 +1379,9 @@ impl OnlineMeetingCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/onlineMeetings`
     ///
@@ -1365,7 +1536,9 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/onlineMeetingConversations`
     ///
@@ -1698,7 +1871,9 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShiftChangeRequests`
     ///
@@ -1877,7 +2052,9 @@ impl OpenShiftCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/openShifts`
     ///
@@ -2015,7 +2192,9 @@ impl OrgContactCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /contacts`
     ///
@@ -2433,7 +2612,9 @@ impl OrganizationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /organization`
     ///
@@ -2752,7 +2933,9 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /organization/{id}/branding/localizations`
     ///
@@ -3158,7 +3341,9 @@ impl OutlookCategoryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/outlook/masterCategories`
     ///
@@ -3604,7 +3789,9 @@ impl ParticipantCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/calls/{id}/participants`
     ///
@@ -3966,7 +4153,9 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
     ///
@@ -4090,7 +4279,9 @@ impl PasskeyProfileCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles`
     ///
@@ -4208,7 +4399,9 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/passwordMethods`
     ///
@@ -4350,7 +4543,9 @@ impl PayloadCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/attackSimulation/payloads`
     ///
@@ -4578,7 +4773,9 @@ impl PermissionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/permissions`
     ///
@@ -4639,7 +4836,9 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
     ///
@@ -4751,7 +4950,9 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.permissionGrantPolicy`
     ///
@@ -5133,7 +5334,9 @@ impl PersonCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/people`
     ///
@@ -5267,7 +5470,9 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/phoneMethods`
     ///
@@ -5500,7 +5705,9 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /chats/{id}/pinnedMessages`
     ///
@@ -5647,7 +5854,9 @@ impl PlaceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places`
     ///
@@ -5905,7 +6114,9 @@ impl PlannerBucketCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/buckets`
     ///
@@ -6182,7 +6393,9 @@ impl PlannerPlanCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/plans`
     ///
@@ -6564,7 +6777,9 @@ impl PlannerTaskCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /planner/tasks`
     ///
@@ -6895,7 +7110,9 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/platformCredentialMethods`
     ///
@@ -7655,7 +7872,9 @@ impl PostCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /groups/{id}/threads/{id}/posts`
     ///
@@ -7853,7 +8072,9 @@ impl PresenceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /communications/presences`
     ///
@@ -8124,7 +8345,9 @@ impl PrintConnectorCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/connectors`
     ///
@@ -8228,7 +8451,9 @@ impl PrintDocumentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/printers/{id}/jobs/{id}/documents`
     ///
@@ -8367,7 +8592,9 @@ impl PrintJobCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/printers/{id}/jobs`
     ///
@@ -8538,7 +8765,9 @@ impl PrintOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/operations`
     ///
@@ -8769,7 +8998,9 @@ impl PrintServiceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/services`
     ///
@@ -8828,7 +9059,9 @@ impl PrintServiceEndpointCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/services/{id}/endpoints`
     ///
@@ -8992,7 +9225,9 @@ impl PrintTaskCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/taskDefinitions/{id}/tasks`
     ///
@@ -9051,7 +9286,9 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /print/taskDefinitions`
     ///
@@ -9224,139 +9461,6 @@ impl PrintTaskRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone().segment("trigger"),
-        }
-    }
-}
-
-#[cfg(feature = "print")]
-/// Requests for a collection of `microsoft.graph.printTaskTrigger`.
-///
-/// URL: `/print/printers/{id}/taskTriggers`
-#[derive(Clone, Debug)]
-pub struct PrintTaskTriggerCollectionRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) parent: runtime::ODataPath,
-    pub(super) segment: &'static str,
-}
-
-#[cfg(feature = "print")]
-impl PrintTaskTriggerCollectionRequestBuilder {
-    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
-    /// yields every item, following `@odata.nextLink`.
-    ///
-    /// HTTP: `GET /print/printers/{id}/taskTriggers`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn list(
-        &self,
-    ) -> Request<runtime::Page<models::microsoft_graph::PrintTaskTrigger>> {
-        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
-    }
-    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
-    ///
-    /// HTTP: `GET /print/printers/{id}/taskTriggers/$count`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn count(&self) -> Request<u64> {
-        Request::dollar_count(&self.client, self.parent.segment(self.segment))
-    }
-    /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
-    ///
-    /// HTTP: `POST /print/printers/{id}/taskTriggers`
-    ///
-    /// Success: `201 Created`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn create(
-        &self,
-        body: &models::microsoft_graph::PrintTaskTrigger,
-    ) -> Request<models::microsoft_graph::PrintTaskTrigger> {
-        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
-    }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> PrintTaskTriggerRequestBuilder {
-        PrintTaskTriggerRequestBuilder {
-            client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
-        }
-    }
-}
-
-#[cfg(feature = "print")]
-/// Requests for one `microsoft.graph.printTaskTrigger`.
-///
-/// URL: `/print/printers/{id}/taskTriggers/{id}`
-///
-/// Also reached by 2 other links: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printTaskTrigger`, `/print/taskDefinitions/{id}/tasks/{id}/trigger`.
-#[derive(Clone, Debug)]
-pub struct PrintTaskTriggerRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) path: runtime::ODataPath,
-}
-
-#[cfg(feature = "print")]
-impl PrintTaskTriggerRequestBuilder {
-    /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
-    ///
-    /// HTTP: `GET /print/printers/{id}/taskTriggers/{id}`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn get(&self) -> Request<models::microsoft_graph::PrintTaskTrigger> {
-        Request::json(&self.client, Method::GET, self.path.clone())
-    }
-    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
-    ///
-    /// HTTP: `PATCH /print/printers/{id}/taskTriggers/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn update(
-        &self,
-        body: &models::microsoft_graph::PrintTaskTrigger,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
-    }
-    /// Deletes the entity.
-    ///
-    /// HTTP: `DELETE /print/printers/{id}/taskTriggers/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Navigation property `definition`.
-    ///
-    /// URL: `/print/printers/{id}/taskTriggers/{id}/definition`
-    pub fn definition(&self) -> PrintTaskDefinitionRequestBuilder {
-        PrintTaskDefinitionRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("definition"),
-        }
-    }
-    /// The link (`$ref`) of `definition` to an existing entity.
-    ///
-    /// HTTP: `GET/PUT/DELETE /print/printers/{id}/taskTriggers/{id}/definition/$ref`
-    ///
-    /// Permissions for `GET /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `PUT /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
-    ///
-    /// Permissions for `DELETE /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
-    pub fn definition_ref(&self) -> ReferenceRequestBuilder {
-        ReferenceRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("definition"),
         }
     }
 }

@@ -5,6 +5,129 @@
 #[allow(unused_imports)]
 use super::*;
 
+#[cfg(feature = "device_management")]
+/// Requests for one `microsoft.graph.roleDefinition`.
+///
+/// URL: `/deviceManagement/roleDefinitions/{id}`
+///
+/// Also reached by 3 other links: `/deviceManagement/roleAssignments/{id}/roleDefinition`, `/deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition`, `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.roleDefinition`.
+#[derive(Clone, Debug)]
+pub struct RoleDefinitionRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) path: runtime::ODataPath,
+}
+
+#[cfg(feature = "device_management")]
+impl RoleDefinitionRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /deviceManagement/roleDefinitions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn get(&self) -> Request<models::microsoft_graph::AnyRoleDefinition> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /deviceManagement/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::AnyRoleDefinition,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /deviceManagement/roleDefinitions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `roleAssignments`.
+    ///
+    /// URL: `/deviceManagement/roleDefinitions/{id}/roleAssignments`
+    pub fn role_assignments(&self) -> RoleAssignmentCollectionRequestBuilder {
+        RoleAssignmentCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "roleAssignments",
+        }
+    }
+}
+
+#[cfg(feature = "role_management")]
+/// Requests for one `microsoft.graph.roleManagement`.
+///
+/// URL: `/roleManagement`
+#[derive(Clone, Debug)]
+pub struct RoleManagementRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) path: runtime::ODataPath,
+}
+
+#[cfg(feature = "role_management")]
+impl RoleManagementRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /roleManagement`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn get(&self) -> Request<models::microsoft_graph::RoleManagement> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /roleManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn update(&self, body: &models::microsoft_graph::RoleManagement) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /roleManagement`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `directory`.
+    ///
+    /// URL: `/roleManagement/directory`
+    pub fn directory(&self) -> RbacApplicationRequestBuilder {
+        RbacApplicationRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("directory"),
+        }
+    }
+    /// Navigation property `entitlementManagement`.
+    ///
+    /// URL: `/roleManagement/entitlementManagement`
+    pub fn entitlement_management(&self) -> RbacApplicationRequestBuilder {
+        RbacApplicationRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("entitlementManagement"),
+        }
+    }
+}
+
 #[cfg(feature = "places")]
 /// Requests for a collection of `microsoft.graph.room`.
 ///
@@ -40,7 +163,9 @@ impl RoomCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.roomList/rooms`
     ///
@@ -97,7 +222,9 @@ impl RoomListCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places/microsoft.graph.roomList`
     ///
@@ -324,7 +451,9 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
     ///
@@ -819,7 +948,9 @@ impl SchedulingGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/schedulingGroups`
     ///
@@ -960,7 +1091,9 @@ impl SchemaExtensionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /schemaExtensions`
     ///
@@ -1089,7 +1222,9 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /scopedRoleMemberships`
     ///
@@ -1325,7 +1460,9 @@ impl SectionGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/onenote/sectionGroups`
     ///
@@ -1532,7 +1669,9 @@ impl SectionMapCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/map/levels/{id}/sections`
     ///
@@ -1706,7 +1845,9 @@ impl SecureScoreCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/secureScores`
     ///
@@ -1765,7 +1906,9 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/secureScoreControlProfiles`
     ///
@@ -2262,7 +2405,9 @@ impl SensitivityLabelCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/dataSecurityAndGovernance/sensitivityLabels`
     ///
@@ -2471,7 +2616,9 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages/{id}/attachments`
     ///
@@ -2676,7 +2823,9 @@ impl ServiceAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/serviceApps`
     ///
@@ -2806,7 +2955,9 @@ impl ServiceHealthCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/healthOverviews`
     ///
@@ -2867,7 +3018,9 @@ impl ServiceHealthIssueCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/issues`
     ///
@@ -3061,7 +3214,9 @@ impl ServicePrincipalCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals`
     ///
@@ -3885,7 +4040,9 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityProtection/servicePrincipalRiskDetections`
     ///
@@ -4063,7 +4220,9 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /storage/settings/quota/services`
     ///
@@ -4189,7 +4348,9 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /admin/serviceAnnouncement/messages`
     ///
@@ -4415,7 +4576,9 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries`
     ///
@@ -4522,7 +4685,9 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointBrowseSessions`
     ///
@@ -4667,7 +4832,9 @@ impl SharePointGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/sharePointGroups`
     ///
@@ -4726,7 +4893,9 @@ impl SharePointGroupMemberCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members`
     ///
@@ -4893,7 +5062,9 @@ impl SharePointMigrationEventCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents`
     ///
@@ -5000,7 +5171,9 @@ impl SharePointMigrationJobCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /storage/fileStorage/containers/{id}/migrationJobs`
     ///
@@ -5121,7 +5294,9 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointProtectionPolicies`
     ///
@@ -5342,7 +5517,9 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions`
     ///
@@ -5497,7 +5674,9 @@ impl SharedDriveItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /shares`
     ///
@@ -5838,7 +6017,9 @@ impl SharedInsightCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared`
     ///
@@ -6190,7 +6371,9 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/primaryChannel/sharedWithTeams`
     ///
@@ -6500,7 +6683,9 @@ impl ShiftCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/shifts`
     ///
@@ -6714,7 +6899,9 @@ impl SignInCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /auditLogs/signIns`
     ///
@@ -6865,7 +7052,9 @@ impl SimulationAutomationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/attackSimulation/simulationAutomations`
     ///
@@ -6984,7 +7173,9 @@ impl SimulationAutomationRunCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/attackSimulation/simulationAutomations/{id}/runs`
     ///
@@ -7089,7 +7280,9 @@ impl SimulationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/attackSimulation/simulations`
     ///
@@ -7289,7 +7482,9 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/calendar/singleValueExtendedProperties`
     ///
@@ -7433,7 +7628,9 @@ impl SiteCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites`
     ///
@@ -7572,7 +7769,9 @@ impl SitePageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /sites/{id}/items/microsoft.graph.sitePage`
     ///
@@ -7805,7 +8004,9 @@ impl SiteProtectionRuleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/siteInclusionRules`
     ///
@@ -7942,7 +8143,9 @@ impl SiteProtectionUnitCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/siteProtectionUnits`
     ///
@@ -8081,7 +8284,9 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs`
     ///
@@ -8605,6 +8810,17 @@ impl SiteRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::json)
     }
+    /// The entity at `path` below this one: `/sites/{id}:/{path}:`. Every request of the
+    /// entity continues from it (`.../children`, `.../content`); each segment of `path`
+    /// is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.
+    ///
+    /// Added by the override file: A SharePoint site is addressed by its server-relative path below the host's site (/sites/{hostname}:/sites/team:), then continues like any site (:/drive, :/lists); CSDL cannot express this URL form.
+    pub fn by_path(&self, path: impl AsRef<str>) -> SiteRequestBuilder {
+        SiteRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().path_address(path.as_ref()),
+        }
+    }
 }
 
 #[cfg(feature = "solutions")]
@@ -8644,7 +8860,9 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifacts`
     ///
@@ -8779,7 +8997,9 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests`
     ///
@@ -8949,157 +9169,5 @@ impl SkypeUserConversationMemberRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
-/// Requests for a collection of `microsoft.graph.smsAuthenticationMethodConfiguration`.
-///
-/// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
-#[derive(Clone, Debug)]
-pub struct SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) parent: runtime::ODataPath,
-    pub(super) segment: &'static str,
-}
-
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
-impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
-    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
-    /// yields every item, following `@odata.nextLink`.
-    ///
-    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn list(
-        &self,
-    ) -> Request<
-        runtime::Page<models::microsoft_graph::SmsAuthenticationMethodConfiguration>,
-    > {
-        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
-    }
-    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
-    ///
-    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration/$count`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn count(&self) -> Request<u64> {
-        Request::dollar_count(&self.client, self.parent.segment(self.segment))
-    }
-    /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
-    ///
-    /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
-    ///
-    /// Success: `201 Created`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn create(
-        &self,
-        body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
-    ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
-        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
-    }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(
-        &self,
-        id: impl AsRef<str>,
-    ) -> SmsAuthenticationMethodConfigurationRequestBuilder {
-        SmsAuthenticationMethodConfigurationRequestBuilder {
-            client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
-/// Requests for one `microsoft.graph.smsAuthenticationMethodConfiguration`.
-///
-/// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
-///
-/// Also reached by 2 other links: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration/{id}`, `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.smsAuthenticationMethodConfiguration`.
-#[derive(Clone, Debug)]
-pub struct SmsAuthenticationMethodConfigurationRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) path: runtime::ODataPath,
-}
-
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
-impl SmsAuthenticationMethodConfigurationRequestBuilder {
-    /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
-    ///
-    /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn get(
-        &self,
-    ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
-        Request::json(&self.client, Method::GET, self.path.clone())
-    }
-    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
-    ///
-    /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn update(
-        &self,
-        body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
-    }
-    /// Deletes the entity.
-    ///
-    /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Navigation property `includeTargets`.
-    ///
-    /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
-    pub fn include_targets(
-        &self,
-    ) -> SmsAuthenticationMethodTargetCollectionRequestBuilder {
-        SmsAuthenticationMethodTargetCollectionRequestBuilder {
-            client: self.client.clone(),
-            parent: self.path.clone(),
-            segment: "includeTargets",
-        }
     }
 }

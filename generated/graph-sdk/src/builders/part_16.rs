@@ -12,6 +12,160 @@ use super::*;
         feature = "policies"
     )
 )]
+/// Requests for a collection of `microsoft.graph.smsAuthenticationMethodConfiguration`.
+///
+/// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+#[derive(Clone, Debug)]
+pub struct SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) parent: runtime::ODataPath,
+    pub(super) segment: &'static str,
+}
+
+#[cfg(
+    any(
+        feature = "authentication_method_configurations",
+        feature = "authentication_methods_policy",
+        feature = "policies"
+    )
+)]
+impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn list(
+        &self,
+    ) -> Request<
+        runtime::Page<models::microsoft_graph::SmsAuthenticationMethodConfiguration>,
+    > {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
+    ///
+    /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
+    ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(
+        &self,
+        id: impl AsRef<str>,
+    ) -> SmsAuthenticationMethodConfigurationRequestBuilder {
+        SmsAuthenticationMethodConfigurationRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "authentication_method_configurations",
+        feature = "authentication_methods_policy",
+        feature = "policies"
+    )
+)]
+/// Requests for one `microsoft.graph.smsAuthenticationMethodConfiguration`.
+///
+/// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+///
+/// Also reached by 2 other links: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration/{id}`, `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.smsAuthenticationMethodConfiguration`.
+#[derive(Clone, Debug)]
+pub struct SmsAuthenticationMethodConfigurationRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) path: runtime::ODataPath,
+}
+
+#[cfg(
+    any(
+        feature = "authentication_method_configurations",
+        feature = "authentication_methods_policy",
+        feature = "policies"
+    )
+)]
+impl SmsAuthenticationMethodConfigurationRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn get(
+        &self,
+    ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `includeTargets`.
+    ///
+    /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
+    pub fn include_targets(
+        &self,
+    ) -> SmsAuthenticationMethodTargetCollectionRequestBuilder {
+        SmsAuthenticationMethodTargetCollectionRequestBuilder {
+            client: self.client.clone(),
+            parent: self.path.clone(),
+            segment: "includeTargets",
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "authentication_method_configurations",
+        feature = "authentication_methods_policy",
+        feature = "policies"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.smsAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
@@ -54,7 +208,9 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
     ///
@@ -242,7 +398,9 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/softwareOathMethods`
     ///
@@ -320,7 +478,9 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
     ///
@@ -675,7 +835,9 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /education/reports/speakerAssignmentSubmissions`
     ///
@@ -969,7 +1131,9 @@ impl StsPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.stsPolicy`
     ///
@@ -1262,7 +1426,9 @@ impl SubjectRightsRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /privacy/subjectRightsRequests`
     ///
@@ -1499,7 +1665,9 @@ impl SubscribedSkuCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /subscribedSkus`
     ///
@@ -1623,7 +1791,9 @@ impl SubscriptionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /subscriptions`
     ///
@@ -1781,7 +1951,9 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/swapShiftsChangeRequests`
     ///
@@ -1958,7 +2130,9 @@ impl SynchronizationJobCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/jobs`
     ///
@@ -2512,7 +2686,9 @@ impl SynchronizationTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications/{id}/synchronization/templates`
     ///
@@ -2656,7 +2832,9 @@ impl TargetDeviceGroupCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
     ///
@@ -2791,7 +2969,9 @@ impl TargetedChatMessageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /chats/{id}/targetedMessages`
     ///
@@ -3032,7 +3212,9 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/targetedManagedAppConfigurations`
     ///
@@ -3233,7 +3415,9 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/androidManagedAppProtections/{id}/assignments`
     ///
@@ -3347,7 +3531,9 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppProtection`
     ///
@@ -3671,7 +3857,9 @@ impl TeamCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams`
     ///
@@ -4159,7 +4347,9 @@ impl TeamsAppCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /appCatalogs/teamsApps`
     ///
@@ -4218,7 +4408,9 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /appCatalogs/teamsApps/{id}/appDefinitions`
     ///
@@ -4358,7 +4550,9 @@ impl TeamsAppInstallationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /chats/{id}/installedApps`
     ///
@@ -4700,7 +4894,9 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/operations`
     ///
@@ -4847,7 +5043,9 @@ impl TeamsTabCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /chats/{id}/tabs`
     ///
@@ -5000,7 +5198,9 @@ impl TeamsTemplateCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teamsTemplates`
     ///
@@ -5273,7 +5473,9 @@ impl TeamworkTagCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/tags`
     ///
@@ -5350,7 +5552,9 @@ impl TeamworkTagMemberCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/tags/{id}/members`
     ///
@@ -5566,7 +5770,9 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/authentication/temporaryAccessPassMethods`
     ///
@@ -5644,7 +5850,9 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
     ///
@@ -6287,7 +6495,9 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/termsAndConditions/{id}/acceptanceStatuses`
     ///
@@ -6425,7 +6635,9 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/termsAndConditions/{id}/assignments`
     ///
@@ -6535,7 +6747,9 @@ impl TermsAndConditionsCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/termsAndConditions`
     ///
@@ -6797,7 +7011,9 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /informationProtection/threatAssessmentRequests`
     ///
@@ -6918,7 +7134,9 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /informationProtection/threatAssessmentRequests/{id}/results`
     ///
@@ -7023,7 +7241,9 @@ impl ThumbnailSetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/thumbnails`
     ///
@@ -7143,7 +7363,9 @@ impl TimeCardCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeCards`
     ///
@@ -7367,7 +7589,9 @@ impl TimeOffCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timesOff`
     ///
@@ -7444,7 +7668,9 @@ impl TimeOffReasonCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffReasons`
     ///
@@ -7679,7 +7905,9 @@ impl TimeOffRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teams/{id}/schedule/timeOffRequests`
     ///
@@ -7922,7 +8150,9 @@ impl TodoTaskCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/todo/lists/{id}/tasks`
     ///
@@ -8007,7 +8237,9 @@ impl TodoTaskListCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/todo/lists`
     ///
@@ -8276,7 +8508,9 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy`
     ///
@@ -8572,7 +8806,9 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy`
     ///
@@ -8864,7 +9100,9 @@ impl TrainingCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/attackSimulation/trainings`
     ///
@@ -8923,7 +9161,9 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /security/attackSimulation/trainings/{id}/languageDetails`
     ///
@@ -9101,7 +9341,9 @@ impl TrendingCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/trending`
     ///
@@ -9206,112 +9448,5 @@ impl TrendingRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone().segment("resource"),
         }
-    }
-}
-
-#[cfg(feature = "role_management")]
-/// Requests for a collection of `microsoft.graph.unifiedRbacResourceAction`.
-///
-/// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions`
-#[derive(Clone, Debug)]
-pub struct UnifiedRbacResourceActionCollectionRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) parent: runtime::ODataPath,
-    pub(super) segment: &'static str,
-}
-
-#[cfg(feature = "role_management")]
-impl UnifiedRbacResourceActionCollectionRequestBuilder {
-    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
-    /// yields every item, following `@odata.nextLink`.
-    ///
-    /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn list(
-        &self,
-    ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceAction>> {
-        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
-    }
-    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
-    ///
-    /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/$count`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn count(&self) -> Request<u64> {
-        Request::dollar_count(&self.client, self.parent.segment(self.segment))
-    }
-    /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
-    ///
-    /// HTTP: `POST /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
-    ///
-    /// Success: `201 Created`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn create(
-        &self,
-        body: &models::microsoft_graph::UnifiedRbacResourceAction,
-    ) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
-        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
-    }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRbacResourceActionRequestBuilder {
-        UnifiedRbacResourceActionRequestBuilder {
-            client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
-        }
-    }
-}
-
-#[cfg(feature = "role_management")]
-/// Requests for one `microsoft.graph.unifiedRbacResourceAction`.
-///
-/// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
-#[derive(Clone, Debug)]
-pub struct UnifiedRbacResourceActionRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) path: runtime::ODataPath,
-}
-
-#[cfg(feature = "role_management")]
-impl UnifiedRbacResourceActionRequestBuilder {
-    /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
-    ///
-    /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
-        Request::json(&self.client, Method::GET, self.path.clone())
-    }
-    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
-    ///
-    /// HTTP: `PATCH /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn update(
-        &self,
-        body: &models::microsoft_graph::UnifiedRbacResourceAction,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
-    }
-    /// Deletes the entity.
-    ///
-    /// HTTP: `DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
 }

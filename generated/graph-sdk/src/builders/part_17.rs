@@ -6,6 +6,115 @@
 use super::*;
 
 #[cfg(feature = "role_management")]
+/// Requests for a collection of `microsoft.graph.unifiedRbacResourceAction`.
+///
+/// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+#[derive(Clone, Debug)]
+pub struct UnifiedRbacResourceActionCollectionRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) parent: runtime::ODataPath,
+    pub(super) segment: &'static str,
+}
+
+#[cfg(feature = "role_management")]
+impl UnifiedRbacResourceActionCollectionRequestBuilder {
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn list(
+        &self,
+    ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceAction>> {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
+    ///
+    /// HTTP: `POST /roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::UnifiedRbacResourceAction,
+    ) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRbacResourceActionRequestBuilder {
+        UnifiedRbacResourceActionRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+#[cfg(feature = "role_management")]
+/// Requests for one `microsoft.graph.unifiedRbacResourceAction`.
+///
+/// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+#[derive(Clone, Debug)]
+pub struct UnifiedRbacResourceActionRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) path: runtime::ODataPath,
+}
+
+#[cfg(feature = "role_management")]
+impl UnifiedRbacResourceActionRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::UnifiedRbacResourceAction,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+}
+
+#[cfg(feature = "role_management")]
 /// Requests for a collection of `microsoft.graph.unifiedRbacResourceNamespace`.
 ///
 /// URL: `/roleManagement/directory/resourceNamespaces`
@@ -42,7 +151,9 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/resourceNamespaces`
     ///
@@ -164,7 +275,9 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignments`
     ///
@@ -356,7 +469,9 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentSchedules`
     ///
@@ -450,7 +565,9 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleInstances`
     ///
@@ -896,7 +1013,9 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleAssignmentScheduleRequests`
     ///
@@ -1200,7 +1319,9 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleDefinitions`
     ///
@@ -1323,7 +1444,9 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilitySchedules`
     ///
@@ -1419,7 +1542,9 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleInstances`
     ///
@@ -1815,7 +1940,9 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /roleManagement/directory/roleEligibilityScheduleRequests`
     ///
@@ -2095,7 +2222,9 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /policies/roleManagementPolicyAssignments`
     ///
@@ -2233,7 +2362,9 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /policies/roleManagementPolicies`
     ///
@@ -2371,7 +2502,9 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /policies/roleManagementPolicies/{id}/effectiveRules`
     ///
@@ -2915,7 +3048,9 @@ impl UnitMapCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.building/map/levels/{id}/units`
     ///
@@ -3140,7 +3275,9 @@ impl UsedInsightCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/used`
     ///
@@ -3299,7 +3436,9 @@ impl UserActivityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/activities`
     ///
@@ -3445,7 +3584,9 @@ impl UserCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /users`
     ///
@@ -3611,7 +3752,9 @@ impl UserConsentRequestCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests`
     ///
@@ -3875,7 +4018,9 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails`
     ///
@@ -3995,7 +4140,9 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId`
     ///
@@ -4115,7 +4262,9 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion`
     ///
@@ -4235,7 +4384,9 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance`
     ///
@@ -4355,7 +4506,9 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance`
     ///
@@ -4475,7 +4628,9 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance`
     ///
@@ -4543,7 +4698,9 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails`
     ///
@@ -4715,7 +4872,9 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance`
     ///
@@ -4833,7 +4992,9 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsBaselines`
     ///
@@ -5129,7 +5290,9 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsCategories`
     ///
@@ -5257,7 +5420,9 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDevicePerformance`
     ///
@@ -5405,7 +5570,9 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceScores`
     ///
@@ -5521,7 +5688,9 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceStartupHistory`
     ///
@@ -5637,7 +5806,9 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceStartupProcesses`
     ///
@@ -5703,7 +5874,9 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance`
     ///
@@ -5869,7 +6042,9 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues`
     ///
@@ -5933,7 +6108,9 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsMetricHistory`
     ///
@@ -6097,7 +6274,9 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsModelScores`
     ///
@@ -6261,7 +6440,9 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsScoreHistory`
     ///
@@ -6377,7 +6558,9 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices`
     ///
@@ -6549,7 +6732,9 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics`
     ///
@@ -6683,7 +6868,9 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance`
     ///
@@ -6799,7 +6986,9 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identity/b2xUserFlows/{id}/languages`
     ///
@@ -6935,7 +7124,9 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /identity/b2xUserFlows/{id}/languages/{id}/defaultPages`
     ///
@@ -7121,7 +7312,9 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /deviceAppManagement/managedEBooks/{id}/userStateSummary`
     ///
@@ -7318,7 +7511,9 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /reports/authenticationMethods/userRegistrationDetails`
     ///
@@ -8295,6 +8490,19 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("transitiveMemberOf"),
         }
     }
+    /// Sends the request with a `text/plain` body; the service answers `202` on success.
+    ///
+    /// Added by the override file: Mail can be sent as a whole MIME message, base64-encoded, in a text/plain body of POST /users/{id}/sendMail (and /me/sendMail); the metadata's sendMail action takes only its JSON parameters.
+    ///
+    /// HTTP: `POST /me/sendMail`
+    ///
+    /// Success: `202 Accepted`.
+    ///
+    /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    pub fn send_mail_mime(&self, body: impl Into<Vec<u8>>) -> Request<()> {
+        Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
+            .bytes_body(body.into(), "text/plain")
+    }
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /me/assignLicense`
@@ -8752,7 +8960,9 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/teamwork/installedApps`
     ///
@@ -9060,149 +9270,6 @@ impl UserSettingsRequestBuilder {
         WorkHoursAndLocationsSettingRequestBuilder {
             client: self.client.clone(),
             path: self.path.clone().segment("workHoursAndLocations"),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
-/// Requests for one `microsoft.graph.userSolutionRoot`.
-///
-/// URL: `/me/solutions`
-///
-/// Also reached by 2 other links: `/directoryObjects/{id}/microsoft.graph.agentUser/solutions`, `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userSolutionRoot`.
-#[derive(Clone, Debug)]
-pub struct UserSolutionRootRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) path: runtime::ODataPath,
-}
-
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
-impl UserSolutionRootRequestBuilder {
-    /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
-    ///
-    /// HTTP: `GET /me/solutions`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn get(&self) -> Request<models::microsoft_graph::UserSolutionRoot> {
-        Request::json(&self.client, Method::GET, self.path.clone())
-    }
-    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
-    ///
-    /// HTTP: `PATCH /me/solutions`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn update(
-        &self,
-        body: &models::microsoft_graph::UserSolutionRoot,
-    ) -> Request<()> {
-        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
-    }
-    /// Deletes the entity.
-    ///
-    /// HTTP: `DELETE /me/solutions`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Navigation property `workingTimeSchedule`.
-    ///
-    /// URL: `/me/solutions/workingTimeSchedule`
-    pub fn working_time_schedule(&self) -> WorkingTimeScheduleRequestBuilder {
-        WorkingTimeScheduleRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("workingTimeSchedule"),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
-/// Requests for one `microsoft.graph.userStorage`.
-///
-/// URL: `/me/settings/storage`
-///
-/// Also reached by 1 other link: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userStorage`.
-#[derive(Clone, Debug)]
-pub struct UserStorageRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) path: runtime::ODataPath,
-}
-
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
-impl UserStorageRequestBuilder {
-    /// Reads the entity; [`.select()`](runtime::Request::select) and
-    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
-    ///
-    /// HTTP: `GET /me/settings/storage`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn get(&self) -> Request<models::microsoft_graph::UserStorage> {
-        Request::json(&self.client, Method::GET, self.path.clone())
-    }
-    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
-    ///
-    /// HTTP: `PATCH /me/settings/storage`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn update(&self, body: &models::microsoft_graph::UserStorage) -> Request<()> {
-        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
-    }
-    /// Deletes the entity.
-    ///
-    /// HTTP: `DELETE /me/settings/storage`
-    ///
-    /// Success: `204 No Content`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn delete(&self) -> Request<()> {
-        Request::empty(&self.client, Method::DELETE, self.path.clone())
-    }
-    /// Navigation property `quota`.
-    ///
-    /// URL: `/me/settings/storage/quota`
-    pub fn quota(&self) -> UnifiedStorageQuotaRequestBuilder {
-        UnifiedStorageQuotaRequestBuilder {
-            client: self.client.clone(),
-            path: self.path.clone().segment("quota"),
         }
     }
 }

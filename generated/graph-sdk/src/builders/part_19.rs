@@ -6,6 +6,65 @@
 use super::*;
 
 #[cfg(feature = "drives")]
+/// Requests for one `microsoft.graph.workbookChartAxisTitle`.
+///
+/// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitle`
+///
+/// Also reached by 1 other link: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxis/title`.
+#[derive(Clone, Debug)]
+pub struct WorkbookChartAxisTitleRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) path: runtime::ODataPath,
+}
+
+#[cfg(feature = "drives")]
+impl WorkbookChartAxisTitleRequestBuilder {
+    /// Reads the entity; [`.select()`](runtime::Request::select) and
+    /// [`.expand()`](runtime::Request::expand) take the model's field constants.
+    ///
+    /// HTTP: `GET /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitle`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisTitle> {
+        Request::json(&self.client, Method::GET, self.path.clone())
+    }
+    /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
+    ///
+    /// HTTP: `PATCH /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitle`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn update(
+        &self,
+        body: &models::microsoft_graph::WorkbookChartAxisTitle,
+    ) -> Request<()> {
+        Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
+    }
+    /// Deletes the entity.
+    ///
+    /// HTTP: `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitle`
+    ///
+    /// Success: `204 No Content`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn delete(&self) -> Request<()> {
+        Request::empty(&self.client, Method::DELETE, self.path.clone())
+    }
+    /// Navigation property `format`.
+    ///
+    /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitle/format`
+    pub fn format(&self) -> WorkbookChartAxisTitleFormatRequestBuilder {
+        WorkbookChartAxisTitleFormatRequestBuilder {
+            client: self.client.clone(),
+            path: self.path.clone().segment("format"),
+        }
+    }
+}
+
+#[cfg(feature = "drives")]
 /// Requests for a collection of `microsoft.graph.workbookChart`.
 ///
 /// URL: `/drives/{id}/root/workbook/worksheets/{id}/charts`
@@ -42,7 +101,9 @@ impl WorkbookChartCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets/{id}/charts`
     ///
@@ -731,7 +792,9 @@ impl WorkbookChartPointCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/points`
     ///
@@ -1179,7 +1242,9 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/series`
     ///
@@ -1535,7 +1600,9 @@ impl WorkbookCommentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/comments`
     ///
@@ -1594,7 +1661,9 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/comments/{id}/replies`
     ///
@@ -7328,7 +7397,9 @@ impl WorkbookNamedItemCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/names`
     ///
@@ -7511,7 +7582,9 @@ impl WorkbookOperationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/operations`
     ///
@@ -7618,7 +7691,9 @@ impl WorkbookPivotTableCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets/{id}/pivotTables`
     ///
@@ -7775,7 +7850,9 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders`
     ///
@@ -8780,7 +8857,9 @@ impl WorkbookRangeViewCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/rows`
     ///
@@ -9133,7 +9212,9 @@ impl WorkbookTableCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables`
     ///
@@ -9243,7 +9324,9 @@ impl WorkbookTableColumnCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/columns`
     ///
@@ -9666,7 +9749,9 @@ impl WorkbookTableRowCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/tables/{id}/rows`
     ///
@@ -9924,7 +10009,9 @@ impl WorkbookWorksheetCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /drives/{id}/root/workbook/worksheets`
     ///
@@ -10272,7 +10359,9 @@ impl WorkforceIntegrationCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /teamwork/workforceIntegrations`
     ///
@@ -10485,7 +10574,9 @@ impl WorkspaceCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /places/{id}/microsoft.graph.roomList/workspaces`
     ///
@@ -10577,85 +10668,5 @@ impl WorkspaceRequestBuilder {
             Method::GET,
             self.path.clone().operation("descendants", &[]),
         )
-    }
-}
-
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
-/// Requests for a collection of `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`.
-///
-/// URL: `/authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
-#[derive(Clone, Debug)]
-pub struct X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
-    pub(super) client: runtime::Client,
-    pub(super) parent: runtime::ODataPath,
-    pub(super) segment: &'static str,
-}
-
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
-impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
-    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
-    /// yields every item, following `@odata.nextLink`.
-    ///
-    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn list(
-        &self,
-    ) -> Request<
-        runtime::Page<
-            models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
-        >,
-    > {
-        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
-    }
-    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
-    ///
-    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration/$count`
-    ///
-    /// Success: `200 OK`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn count(&self) -> Request<u64> {
-        Request::dollar_count(&self.client, self.parent.segment(self.segment))
-    }
-    /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
-    ///
-    /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
-    ///
-    /// Success: `201 Created`.
-    ///
-    /// Permissions: no permission listed in the pinned permissions table.
-    pub fn create(
-        &self,
-        body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
-    ) -> Request<
-        models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
-    > {
-        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
-    }
-    /// One entity of the collection by key; the key is percent-encoded as one path segment.
-    pub fn by_id(
-        &self,
-        id: impl AsRef<str>,
-    ) -> X509CertificateAuthenticationMethodConfigurationRequestBuilder {
-        X509CertificateAuthenticationMethodConfigurationRequestBuilder {
-            client: self.client.clone(),
-            path: self.parent.segment(self.segment).key(id.as_ref()),
-        }
     }
 }

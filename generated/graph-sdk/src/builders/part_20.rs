@@ -12,6 +12,88 @@ use super::*;
         feature = "policies"
     )
 )]
+/// Requests for a collection of `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`.
+///
+/// URL: `/authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+#[derive(Clone, Debug)]
+pub struct X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
+    pub(super) client: runtime::Client,
+    pub(super) parent: runtime::ODataPath,
+    pub(super) segment: &'static str,
+}
+
+#[cfg(
+    any(
+        feature = "authentication_method_configurations",
+        feature = "authentication_methods_policy",
+        feature = "policies"
+    )
+)]
+impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
+    /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
+    /// yields every item, following `@odata.nextLink`.
+    ///
+    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn list(
+        &self,
+    ) -> Request<
+        runtime::Page<
+            models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
+        >,
+    > {
+        Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
+    }
+    /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
+    ///
+    /// HTTP: `GET /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration/$count`
+    ///
+    /// Success: `200 OK`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn count(&self) -> Request<u64> {
+        Request::dollar_count(&self.client, self.parent.segment(self.segment))
+    }
+    /// Creates an entity in the collection and returns it as created (asked
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
+    ///
+    /// HTTP: `POST /authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    ///
+    /// Success: `201 Created`.
+    ///
+    /// Permissions: no permission listed in the pinned permissions table.
+    pub fn create(
+        &self,
+        body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
+    ) -> Request<
+        models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
+    > {
+        Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
+    }
+    /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    pub fn by_id(
+        &self,
+        id: impl AsRef<str>,
+    ) -> X509CertificateAuthenticationMethodConfigurationRequestBuilder {
+        X509CertificateAuthenticationMethodConfigurationRequestBuilder {
+            client: self.client.clone(),
+            path: self.parent.segment(self.segment).key(id.as_ref()),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "authentication_method_configurations",
+        feature = "authentication_methods_policy",
+        feature = "policies"
+    )
+)]
 /// Requests for one `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`

@@ -104,7 +104,9 @@ impl AccountCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /accounts`
     ///
@@ -210,7 +212,9 @@ impl ActivityCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /activities`
     ///
@@ -301,7 +305,9 @@ impl AppointmentCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /appointments`
     ///
@@ -392,7 +398,9 @@ impl ProductCollectionRequestBuilder {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
     /// Creates an entity in the collection and returns it as created (asked
-    /// for with `Prefer: return=representation`).
+    /// for with `Prefer: return=representation`). Where the service creates it
+    /// later (`202 Accepted` with a `Location` and no body), send it with
+    /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /products`
     ///
